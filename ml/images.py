@@ -1,0 +1,103 @@
+"""Turning whatever a caller has (bytes, a file, a path, a PIL image, an array) into an upright
+RGB array, and refusing anything that is not a sane image with one clear exception type.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Images above this many pixels are refused before their pixels are decoded (a decompression
+# bomb: a tiny file that claims 20000x20000 pixels). 40 megapixels covers any real camera.
+MAX_PIXELS = 40_000_000
+# Analysis never needs more than this on the long side; larger images are scaled down once,
+# right after decoding, which bounds memory and time for every later step.
+MAX_SIDE = 2048
+MIN_SIDE = 16
+
+ImageInput = Union[bytes, bytearray, memoryview, BinaryIO, str, Path, Image.Image, np.ndarray]
+
+
+class InvalidImageError(ValueError):
+    """The input is not an image we can analyse; the message says why, in plain words."""
+
+
+def _open(source) -> Image.Image:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) == 0:
+            raise InvalidImageError("The file is empty.")
+        source = io.BytesIO(bytes(source))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(source)
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise InvalidImageError(
+                    f"The image is too large ({width}x{height} pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels)."
+                )
+            image.load()
+    except InvalidImageError:
+        raise
+    except FileNotFoundError:
+        raise InvalidImageError("The image file does not exist.") from None
+    except UnidentifiedImageError:
+        raise InvalidImageError("The file is not an image we can read (JPEG, PNG, WebP, BMP or GIF).") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidImageError(f"The image has too many pixels (the limit is {MAX_PIXELS // 1_000_000} megapixels).") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise InvalidImageError(f"The image is damaged or truncated ({error}).") from None
+    return image
+
+
+def to_rgb_array(image: ImageInput) -> np.ndarray:
+    """An upright ``(H, W, 3)`` uint8 RGB array, at most ``MAX_SIDE`` on its long side.
+
+    Arrays are taken as RGB (3 channels), RGBA (4) or grayscale (2-D or 1 channel). Files have
+    their EXIF orientation applied, transparency flattened onto white, and only their first frame
+    read (GIF).
+    """
+    if isinstance(image, np.ndarray):
+        array = _array_to_rgb(image)
+    else:
+        pil = image if isinstance(image, Image.Image) else _open(image)
+        pil = ImageOps.exif_transpose(pil) or pil
+        if pil.mode in ("RGBA", "LA", "PA") or (pil.mode == "P" and "transparency" in pil.info):
+            rgba = pil.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            pil = Image.alpha_composite(background, rgba)
+        array = np.asarray(pil.convert("RGB"))
+    height, width = array.shape[:2]
+    if min(height, width) < MIN_SIDE:
+        raise InvalidImageError(f"The image is too small ({width}x{height} pixels; faces need at least {MIN_SIDE}x{MIN_SIDE}).")
+    if max(height, width) > MAX_SIDE:
+        scale = MAX_SIDE / max(height, width)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        array = np.asarray(Image.fromarray(array).resize(size, Image.Resampling.BILINEAR))
+    return np.ascontiguousarray(array)
+
+
+def _array_to_rgb(array: np.ndarray) -> np.ndarray:
+    if array.dtype != np.uint8:
+        raise InvalidImageError(f"Image arrays must be uint8, not {array.dtype}.")
+    if array.ndim == 2:
+        return np.repeat(array[..., None], 3, axis=2)
+    if array.ndim == 3 and array.shape[2] == 1:
+        return np.repeat(array, 3, axis=2)
+    if array.ndim == 3 and array.shape[2] == 3:
+        return array
+    if array.ndim == 3 and array.shape[2] == 4:
+        alpha = array[..., 3:4].astype(np.float32) / 255
+        return (array[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+    raise InvalidImageError(f"Image arrays must be (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), not {array.shape}.")
+
+
+def encode_jpeg(array: np.ndarray, quality: int = 90) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()

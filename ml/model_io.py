@@ -1,0 +1,53 @@
+"""Saving and loading the exported model: ``model.json`` + ``model.weights.h5`` (the earlier
+app's format) plus ``metadata.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ml.emotions import EMOTIONS
+
+SHIPPED_MODEL_DIR = Path(__file__).resolve().parent / "weights"
+ARCHITECTURE_FILE = "model.json"
+WEIGHTS_FILE = "model.weights.h5"
+METADATA_FILE = "metadata.json"
+
+
+class ModelFilesError(FileNotFoundError):
+    """The model directory lacks one of the exported files or they do not fit together."""
+
+
+def export_model(model, directory: str | Path, metadata: dict[str, Any]) -> Path:
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / ARCHITECTURE_FILE).write_text(model.to_json())
+    model.save_weights(directory / WEIGHTS_FILE)
+    metadata = {"labels": list(EMOTIONS), **metadata}
+    (directory / METADATA_FILE).write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+    return directory
+
+
+def read_metadata(directory: str | Path = SHIPPED_MODEL_DIR) -> dict[str, Any]:
+    path = Path(directory) / METADATA_FILE
+    if not path.is_file():
+        raise ModelFilesError(f"no {METADATA_FILE} in {directory}")
+    metadata = json.loads(path.read_text())
+    if tuple(metadata.get("labels", ())) != EMOTIONS:
+        raise ModelFilesError(f"{path} labels {metadata.get('labels')} differ from {list(EMOTIONS)}")
+    return metadata
+
+
+def load_model(directory: str | Path = SHIPPED_MODEL_DIR):
+    """Rebuild the Keras model from its JSON and load its weights."""
+    import keras
+
+    directory = Path(directory)
+    for name in (ARCHITECTURE_FILE, WEIGHTS_FILE):
+        if not (directory / name).is_file():
+            raise ModelFilesError(f"no {name} in {directory}")
+    model = keras.models.model_from_json((directory / ARCHITECTURE_FILE).read_text())
+    model.load_weights(directory / WEIGHTS_FILE)
+    return model

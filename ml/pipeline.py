@@ -1,0 +1,154 @@
+"""``analyze(image) -> AnalysisResult``: the one function everything else calls.
+
+decode (any input, upright RGB) -> detect faces (Haar) -> crop -> classify every face in one
+batched call -> per-face probabilities, dominant emotion and stress score.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ml.emotions import EMOTIONS, stress_level, stress_score
+from ml.faces import Box, FaceDetector, crop_faces
+from ml.images import ImageInput, encode_jpeg, to_rgb_array
+from ml.predictor import EmotionClassifier, get_classifier
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    box: Box
+    probabilities: dict[str, float]
+
+    @property
+    def dominant(self) -> str:
+        return max(self.probabilities, key=self.probabilities.__getitem__)
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.dominant]
+
+    @property
+    def stress(self) -> float:
+        return stress_score(self.probabilities)
+
+    def to_dict(self) -> dict:
+        return {
+            "box": dict(zip(("x", "y", "w", "h"), self.box.as_tuple())),
+            "probabilities": {label: round(value, 4) for label, value in self.probabilities.items()},
+            "dominant": self.dominant,
+            "confidence": round(self.confidence, 4),
+            "stress": round(self.stress, 4),
+        }
+
+
+@dataclass
+class AnalysisResult:
+    image: np.ndarray = field(repr=False)  # The upright RGB image the boxes refer to.
+    faces: list[FaceResult]
+    model_version: str
+    timings_ms: dict[str, float]
+
+    @property
+    def width(self) -> int:
+        return int(self.image.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.image.shape[0])
+
+    @property
+    def stress(self) -> float:
+        """The most stressed face's score (0 with no face)."""
+        return max((face.stress for face in self.faces), default=0.0)
+
+    @property
+    def stress_level(self) -> str:
+        return stress_level(self.stress)
+
+    @property
+    def dominant(self) -> str | None:
+        """The emotion with the highest mean probability over all faces."""
+        if not self.faces:
+            return None
+        means = {label: float(np.mean([face.probabilities[label] for face in self.faces])) for label in EMOTIONS}
+        return max(means, key=means.__getitem__)
+
+    def annotated(self) -> np.ndarray:
+        from ml.annotate import annotate
+
+        return annotate(self.image, self.faces)
+
+    def annotated_jpeg(self, quality: int = 90) -> bytes:
+        return encode_jpeg(self.annotated(), quality)
+
+    def to_dict(self) -> dict:
+        return {
+            "width": self.width,
+            "height": self.height,
+            "faces": [face.to_dict() for face in self.faces],
+            "dominant": self.dominant,
+            "stress": round(self.stress, 4),
+            "stress_level": self.stress_level,
+            "model_version": self.model_version,
+            "timings_ms": {name: round(value, 2) for name, value in self.timings_ms.items()},
+        }
+
+
+class Analyzer:
+    """A face detector and an emotion classifier, loaded once and shared between threads."""
+
+    def __init__(self, classifier: EmotionClassifier, detector: FaceDetector | None = None):
+        self.classifier = classifier
+        self.detector = detector or FaceDetector()
+
+    def analyze(self, image: ImageInput) -> AnalysisResult:
+        started = time.perf_counter()
+        rgb = to_rgb_array(image)
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        decoded = time.perf_counter()
+        boxes = self.detector.detect(gray)
+        detected = time.perf_counter()
+        probabilities = self.classifier.predict(crop_faces(gray, boxes, size=self.classifier.input_size[0]))
+        classified = time.perf_counter()
+        faces = [
+            FaceResult(box=box, probabilities={label: float(p) for label, p in zip(EMOTIONS, row)})
+            for box, row in zip(boxes, probabilities)
+        ]
+        return AnalysisResult(
+            image=rgb,
+            faces=faces,
+            model_version=self.classifier.version,
+            timings_ms={
+                "decode": (decoded - started) * 1000,
+                "detect": (detected - decoded) * 1000,
+                "classify": (classified - detected) * 1000,
+                "total": (classified - started) * 1000,
+            },
+        )
+
+
+_analyzers: dict[str, Analyzer] = {}
+_analyzers_lock = threading.Lock()
+
+
+def get_analyzer(model_dir: str | Path | None = None) -> Analyzer:
+    """The process-wide analyzer for ``model_dir`` (the shipped model by default)."""
+    key = str(Path(model_dir).resolve()) if model_dir else ""
+    with _analyzers_lock:
+        if key not in _analyzers:
+            _analyzers[key] = Analyzer(get_classifier(model_dir))
+        return _analyzers[key]
+
+
+def analyze(image: ImageInput, *, model_dir: str | Path | None = None) -> AnalysisResult:
+    """Find every face in ``image`` and classify its emotion.
+
+    Raises :class:`ml.images.InvalidImageError` for anything that is not a usable image.
+    """
+    return get_analyzer(model_dir).analyze(image)

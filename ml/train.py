@@ -1,0 +1,187 @@
+"""Train an emotion CNN on FER2013.
+
+    python -m ml.train --data ../shared/datasets/fer2013 --arch fast --epochs 40 \
+        --out runs/fast --export ml/weights
+
+``--data`` is the image-folder layout (``train/`` and ``val/`` inside) or ``fer2013.csv``.
+Checkpoints go to ``--out`` every epoch; ``--resume`` continues from the last one. The best
+epoch by validation accuracy is exported (model JSON + weights + metadata) to ``--export``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ml.data import class_weights, load_dataset
+from ml.emotions import EMOTIONS
+
+BATCH_SIZE = 128
+LEARNING_RATE = 1e-3
+WEIGHT_DECAY = 1e-4
+LABEL_SMOOTHING = 0.1
+WARMUP_EPOCHS = 1
+EARLY_STOPPING_PATIENCE = 10
+CLASS_WEIGHT_POWER = 0.3
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from ml.architectures import ARCHITECTURES, DEFAULT_ARCHITECTURE
+
+    parser = argparse.ArgumentParser(prog="python -m ml.train", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", required=True, help="image-folder root (train/, val/) or fer2013.csv")
+    parser.add_argument("--arch", default=DEFAULT_ARCHITECTURE, choices=sorted(ARCHITECTURES))
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    parser.add_argument("--lr", type=float, default=LEARNING_RATE)
+    parser.add_argument("--class-weight-power", type=float, default=CLASS_WEIGHT_POWER,
+                        help="0 disables class weighting, 1 is full inverse frequency")
+    parser.add_argument("--patience", type=int, default=EARLY_STOPPING_PATIENCE)
+    parser.add_argument("--no-augment", dest="augment", action="store_false")
+    parser.add_argument("--seed", type=int, default=1337)
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N training images (smoke runs)")
+    parser.add_argument("--out", type=Path, default=Path("runs/train"), help="checkpoints and logs")
+    parser.add_argument("--export", type=Path, help="export the best model here (model.json, weights, metadata)")
+    parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
+    return parser.parse_args(argv)
+
+
+def make_augmenter(seed: int):
+    """Label-preserving changes a face in the wild goes through: mirror, small shifts, tilt,
+    scale and lighting."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            layers.RandomFlip("horizontal", seed=seed),
+            layers.RandomTranslation(0.1, 0.1, fill_mode="nearest", seed=seed + 1),
+            layers.RandomRotation(0.05, fill_mode="nearest", seed=seed + 2),
+            layers.RandomZoom(0.1, fill_mode="nearest", seed=seed + 3),
+            layers.RandomContrast(0.3, value_range=(0, 255), seed=seed + 4),
+            layers.RandomBrightness(0.2, value_range=(0, 255), seed=seed + 5),
+        ],
+        name="augment",
+    )
+
+
+def make_datasets(x_train, y_train, x_val, y_val, *, batch_size: int, augment: bool, seed: int, weights):
+    import tensorflow as tf
+
+    x_train = x_train[..., None].astype("float32")
+    x_val = x_val[..., None].astype("float32")
+    sample_weight = np.asarray([weights[int(label)] for label in y_train], dtype="float32")
+    onehot = np.eye(len(EMOTIONS), dtype="float32")
+    train = tf.data.Dataset.from_tensor_slices((x_train, onehot[y_train], sample_weight))
+    train = train.shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    if augment:
+        augmenter = make_augmenter(seed)
+        train = train.map(lambda x, y, w: (augmenter(x, training=True), y, w), num_parallel_calls=tf.data.AUTOTUNE)
+    train = train.prefetch(tf.data.AUTOTUNE)
+    val = tf.data.Dataset.from_tensor_slices((x_val, onehot[y_val])).batch(256).prefetch(tf.data.AUTOTUNE)
+    return train, val
+
+
+def make_schedule(steps_per_epoch: int, epochs: int, lr: float):
+    import keras
+
+    warmup = steps_per_epoch * WARMUP_EPOCHS
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=lr / 10,
+        decay_steps=max(1, steps_per_epoch * epochs - warmup),
+        warmup_target=lr,
+        warmup_steps=warmup,
+        alpha=0.01,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    from ml.architectures import make_model
+    from ml.model_io import export_model
+
+    keras.utils.set_random_seed(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    x_train, y_train = load_dataset(args.data, "train")
+    x_val, y_val = load_dataset(args.data, "val")
+    if args.limit:
+        x_train, y_train = x_train[: args.limit], y_train[: args.limit]
+    print(f"train {len(x_train)} images, val {len(x_val)} images, loaded in {time.perf_counter() - started:.1f}s", flush=True)
+
+    weights = class_weights(y_train, args.class_weight_power) if args.class_weight_power else dict.fromkeys(range(len(EMOTIONS)), 1.0)
+    train, val = make_datasets(
+        x_train, y_train, x_val, y_val, batch_size=args.batch_size, augment=args.augment, seed=args.seed, weights=weights
+    )
+    steps_per_epoch = int(np.ceil(len(x_train) / args.batch_size))
+
+    model = make_model(args.arch)
+    model.compile(
+        optimizer=keras.optimizers.AdamW(make_schedule(steps_per_epoch, args.epochs, args.lr), weight_decay=WEIGHT_DECAY),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING),
+        metrics=["accuracy"],
+    )
+    best_path = args.out / "best.keras"
+    backup_dir = args.out / "backup"
+    if not args.resume and backup_dir.exists():
+        raise SystemExit(f"{backup_dir} holds a previous run: pass --resume to continue it, or choose another --out")
+    callbacks = [
+        # Saves model, optimizer and epoch at every epoch end; restores them on --resume.
+        keras.callbacks.BackupAndRestore(str(backup_dir), save_freq="epoch", delete_checkpoint=False),
+        keras.callbacks.ModelCheckpoint(str(best_path), monitor="val_accuracy", mode="max", save_best_only=True),
+        keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=args.patience),
+        keras.callbacks.CSVLogger(str(args.out / "history.csv"), append=args.resume),
+    ]
+    history = model.fit(
+        train,
+        validation_data=val,
+        epochs=args.epochs,
+        callbacks=callbacks,
+        verbose=1 if sys.stdout.isatty() else 2,
+    )
+    training_seconds = time.perf_counter() - started
+
+    best = keras.models.load_model(best_path)
+    val_accuracy = float(best.evaluate(val, verbose=0, return_dict=True)["accuracy"])
+    epochs_run = len(history.history.get("loss", []))
+    summary = {
+        "architecture": args.arch,
+        "val_accuracy": round(val_accuracy, 4),
+        "epochs_run": epochs_run,
+        "training_seconds_this_run": round(training_seconds, 1),
+    }
+    if args.export:
+        # The exported model has the plain architecture (no compiled optimizer state).
+        export_model(
+            best,
+            args.export,
+            {
+                "architecture": args.arch,
+                "input_size": [48, 48],
+                "preprocessing": "grayscale face crop, resized to 48x48, uint8 pixels 0-255; rescaling is inside the model",
+                "training_data": f"FER2013 train ({len(x_train)} images), selected on val ({len(x_val)} images)",
+                "epochs": args.epochs,
+                "val_accuracy": round(val_accuracy, 4),
+                "seed": args.seed,
+                "trained_on": dt.date.today().isoformat(),
+                "command": "python -m ml.train " + " ".join(argv if argv is not None else sys.argv[1:]),
+            },
+        )
+        summary["exported_to"] = str(args.export)
+    print(json.dumps(summary), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

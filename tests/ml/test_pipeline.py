@@ -1,0 +1,86 @@
+"""The shipped model, through the one entry point, on a real photo."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import ml
+from ml.emotions import EMOTIONS
+
+
+@pytest.fixture(scope="module")
+def astronaut_result(astronaut_jpeg):
+    return ml.analyze(astronaut_jpeg)
+
+
+def test_the_astronaut_photo_has_one_happy_face(astronaut_result):
+    assert len(astronaut_result.faces) == 1
+    face = astronaut_result.faces[0]
+    assert face.dominant == "happy"
+    assert set(face.probabilities) == set(EMOTIONS)
+    assert sum(face.probabilities.values()) == pytest.approx(1.0, abs=1e-4)
+    # The face is in the upper middle of the 512x512 photo.
+    assert 120 < face.box.x + face.box.w / 2 < 320 and face.box.y < 200
+
+
+def test_a_happy_face_scores_low_stress(astronaut_result):
+    assert 0.0 <= astronaut_result.stress < 0.3
+    assert astronaut_result.stress_level == "low"
+
+
+def test_the_result_serialises_with_every_figure(astronaut_result):
+    data = astronaut_result.to_dict()
+
+    assert data["width"] == 512 and data["height"] == 512
+    assert data["dominant"] == "happy"
+    assert set(data["faces"][0]) == {"box", "probabilities", "dominant", "confidence", "stress"}
+    assert data["model_version"]
+
+
+def test_the_annotated_image_draws_on_a_copy(astronaut_result):
+    annotated = astronaut_result.annotated()
+
+    assert annotated.shape == astronaut_result.image.shape
+    assert (annotated != astronaut_result.image).any()
+    assert astronaut_result.annotated_jpeg()[:2] == b"\xff\xd8"
+
+
+def test_an_image_without_a_face_has_no_faces():
+    result = ml.analyze(np.full((240, 320, 3), 200, np.uint8))
+
+    assert result.faces == []
+    assert result.dominant is None
+    assert result.stress == 0.0
+
+
+def test_several_faces_are_classified_in_one_batch(astronaut_jpeg):
+    from skimage import data
+
+    photo = data.astronaut()
+    pair = np.concatenate([photo, photo], axis=1)  # Two copies of the face side by side.
+
+    result = ml.analyze(pair)
+
+    assert len(result.faces) == 2
+    assert [face.dominant for face in result.faces] == ["happy", "happy"]
+
+
+def test_the_analyzer_is_safe_to_share_between_threads(astronaut_jpeg, astronaut_result):
+    outcomes = []
+
+    def work():
+        outcomes.append(ml.analyze(astronaut_jpeg).faces[0].probabilities["happy"])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes == pytest.approx([astronaut_result.faces[0].probabilities["happy"]] * 4, abs=1e-5)
+
+
+def test_bad_input_raises_the_documented_error():
+    with pytest.raises(ml.InvalidImageError):
+        ml.analyze(b"not an image")
