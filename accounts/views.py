@@ -1,0 +1,49 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.forms import ProfileForm, SignupForm
+from accounts.models import User
+from accounts.services import user_create, user_update_profile
+
+
+@login_not_required
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = user_create(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+                phone_number=form.cleaned_data["phone_number"],
+            )
+            login(request, user)
+            messages.success(request, f"Welcome, {user.get_display_name()}! Your account is ready.")
+            return redirect("home")
+    else:
+        form = SignupForm()
+
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    # Validate against a fresh copy, so a rejected form does not leave bad values on
+    # request.user (which the page header still shows).
+    instance = User.objects.get(pk=request.user.pk)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=instance)
+        if form.is_valid():
+            user_update_profile(user=request.user, **form.cleaned_data)
+            messages.success(request, "Your profile has been saved.")
+            return redirect("profile")
+    else:
+        form = ProfileForm(instance=instance)
+
+    return render(request, "accounts/profile.html", {"form": form})

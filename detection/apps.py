@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DetectionConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "detection"
+    verbose_name = "Detection"

@@ -1,0 +1,1 @@
+# The analysis models (images, detected faces, emotions) arrive with the analysis feature.

@@ -1,0 +1,26 @@
+"""The ASGI entry point: HTTP through Django, WebSockets through Channels.
+
+Run it with `daphne stressdetector.asgi:application` (or `manage.py runserver`, which uses
+daphne because it is in INSTALLED_APPS).
+"""
+
+import os
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stressdetector.settings.base")
+
+# Set up Django (apps, models) before importing anything that imports models.
+django_asgi_app = get_asgi_application()
+
+from detection.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the base settings, made fast and self-contained.
+
+DATABASE_URL and REDIS_URL are still read from the environment, so the same suite runs on the
+embedded defaults and, in CI, against PostgreSQL and Redis.
+"""
+
+from stressdetector.settings.base import *  # noqa: F403
+
+# Hashing passwords properly is slow on purpose; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tests render templates without running collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Serve static files from the finders, so tests need no collectstatic run (and WhiteNoise does
+# not warn about a missing STATIC_ROOT).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from stressdetector import views
+
+# There is deliberately no route for MEDIA_URL: uploaded images are private and will be
+# served by a view that checks their owner.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("detection/", include("detection.urls")),
+    path("admin/", admin.site.urls),
+]
