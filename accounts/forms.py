@@ -13,7 +13,7 @@ def email_is_taken(email: str, *, exclude_pk: int | None = None) -> bool:
 class SignupForm(UserCreationForm):
     # Required here (unlike on the model, where createsuperuser may leave it empty) because
     # password reset is by e-mail.
-    email = forms.EmailField(help_text="For resetting your password. Never shown to others.")
+    email = forms.EmailField(label="Email address", help_text="For resetting your password. Never shown to others.")
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -27,12 +27,14 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    email = forms.EmailField(label="Email address", help_text="For resetting your password. Never shown to others.")
+
     class Meta:
         model = User
         fields = ("display_name", "email", "phone_number", "sms_alerts_enabled")
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
-        if email and email_is_taken(email, exclude_pk=self.instance.pk):
+        if email_is_taken(email, exclude_pk=self.instance.pk):
             raise forms.ValidationError(EMAIL_TAKEN)
         return email

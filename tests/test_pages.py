@@ -23,7 +23,7 @@ def test_the_navigation_links_every_feature(alice_client):
 
     for name in ("detection:live", "detection:analyze", "detection:history", "detection:reports", "profile"):
         assert f'href="{reverse(name)}"' in html
-    assert "Welcome back, Alice Liddell" in html
+    assert "You are logged in as Alice Liddell" in html
     assert f'action="{reverse("logout")}"' in html
     assert reverse("admin:index") not in html
 

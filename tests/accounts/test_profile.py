@@ -83,3 +83,12 @@ def test_each_user_sees_only_their_own_profile(bob_client):
 
     assert "bob@example.com" in html
     assert "alice" not in html.lower()
+
+
+def test_it_keeps_an_email_address_for_password_resets(alice_client, alice):
+    response = alice_client.post(URL, profile_data(email=""))
+
+    assert response.status_code == 200
+    assert "required" in " ".join(response.context["form"].errors["email"])
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
