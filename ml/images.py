@@ -49,7 +49,8 @@ def _open(source) -> Image.Image:
     except UnidentifiedImageError:
         raise InvalidImageError("The file is not an image we can read (JPEG, PNG, WebP, BMP or GIF).") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidImageError(f"The image has too many pixels (the limit is {MAX_PIXELS // 1_000_000} megapixels).") from None
+        # Pillow refuses sizes far past its own limit before we can read them.
+        raise InvalidImageError(f"The image is too large (the limit is {MAX_PIXELS // 1_000_000} megapixels).") from None
     except (OSError, SyntaxError, ValueError) as error:
         raise InvalidImageError(f"The image is damaged or truncated ({error}).") from None
     return image
