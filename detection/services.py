@@ -1,0 +1,241 @@
+"""Writes to detection: creating, running and deleting image analyses.
+
+Views, the API, the live camera and the Celery task call these; none of them touches the
+models' files or statuses directly.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from accounts.models import User
+from detection.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
+from detection.inference import InvalidImageError, analyze_image
+from detection.models import Analysis, DetectedFace
+from ml.images import encode_jpeg, to_rgb_array
+
+logger = logging.getLogger(__name__)
+
+# What "real image" means for uploads and URLs; anything else Pillow could open is refused.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "GIF")
+STORED_JPEG_QUALITY = 92
+
+
+class TransientAnalysisError(Exception):
+    """``analysis_run`` hit a failure worth retrying; the analysis is back to ``pending``."""
+
+
+def analysis_create(*, owner: User, source: str, image: File | None = None, source_url: str = "") -> Analysis:
+    """Validate the input, store the original image, create a ``pending`` analysis and queue it.
+
+    ``image`` is required for uploads and live snapshots, ``source_url`` for URLs. Raises
+    :class:`ValidationError` with a user-readable message for anything we cannot analyse.
+    """
+    if source not in Analysis.Source.values:
+        raise ValidationError(f"Unknown source {source!r}.")
+    analysis = Analysis(owner=owner, source=source)
+    if source == Analysis.Source.URL:
+        if image is not None or not source_url:
+            raise ValidationError("Give the address of an image.")
+        try:
+            check_url_syntax(source_url)
+        except FetchError as error:
+            raise ValidationError(str(error)) from None
+        analysis.source_url = source_url
+    else:
+        if image is None or source_url:
+            raise ValidationError("Choose an image file.")
+        content = _read_upload(image)
+        analysis.original.save("original.jpg", _normalised_jpeg(content), save=False)
+
+    try:
+        with transaction.atomic():
+            analysis.save()
+            transaction.on_commit(lambda: _queue_analysis(analysis.pk))
+    except BaseException:
+        # The row was not saved, so nothing refers to the stored file: remove it.
+        _delete_file(analysis.original)
+        raise
+    return analysis
+
+
+def _queue_analysis(analysis_id: int) -> None:
+    from detection.tasks import analysis_run_task
+
+    analysis_run_task.delay(analysis_id)
+
+
+def _read_upload(image: File) -> bytes:
+    limit = settings.ANALYSIS_MAX_UPLOAD_BYTES
+    too_large = ValidationError(f"The file is larger than {_megabytes(limit)}.")
+    if image.size is not None and image.size > limit:
+        raise too_large
+    image.seek(0)
+    content = image.read(limit + 1)
+    if len(content) > limit:
+        raise too_large
+    if not content:
+        raise ValidationError("The file is empty.")
+    return content
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _normalised_jpeg(content: bytes) -> ContentFile:
+    """The image as we keep it: upright (EXIF orientation applied), RGB, first frame only, at
+    most ml.images.MAX_SIDE on its long side (the size the face boxes refer to), re-encoded as
+    JPEG without any metadata (no EXIF, GPS or camera details)."""
+    try:
+        Image.open(io.BytesIO(content), formats=ACCEPTED_FORMATS).close()
+        rgb = to_rgb_array(content)
+    except UnidentifiedImageError:
+        raise ValidationError("The file is not an image we can read (JPEG, PNG, WebP, BMP or GIF).") from None
+    except Image.DecompressionBombError:
+        raise ValidationError("The image has too many pixels.") from None
+    except InvalidImageError as error:
+        raise ValidationError(str(error)) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(f"The image is damaged or truncated ({error}).") from None
+    return ContentFile(encode_jpeg(rgb, STORED_JPEG_QUALITY), name="original.jpg")
+
+
+def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis:
+    """Analyse one image and store its faces and annotated image: the Celery task's body.
+
+    Safe to run twice: a finished analysis is returned as it is, and one left ``processing`` by a
+    worker that died is started again (results are written in one transaction at the end, so a
+    half-finished run leaves nothing behind in the database). With ``retry_transient``, a failure
+    worth retrying (a URL timing out) puts the analysis back to ``pending`` and raises
+    :class:`TransientAnalysisError`; otherwise every failure ends as ``failed`` with the reason.
+    Raises ``Analysis.DoesNotExist`` if the analysis is (or gets) deleted.
+    """
+    with transaction.atomic():
+        analysis = Analysis.objects.select_for_update().get(pk=analysis_id)
+        if analysis.is_finished:
+            return analysis
+        analysis.status = Analysis.Status.PROCESSING
+        analysis.started_at = timezone.now()
+        analysis.save(update_fields=["status", "started_at"])
+
+    try:
+        if not analysis.original:
+            _fetch_original(analysis)
+        with analysis.original.open("rb") as original:
+            result = analyze_image(original.read())
+    except TransientFetchError as error:
+        if retry_transient:
+            Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.PROCESSING).update(status=Analysis.Status.PENDING)
+            raise TransientAnalysisError(str(error)) from error
+        return _analysis_fail(analysis, str(error))
+    except (FetchError, InvalidImageError) as error:
+        return _analysis_fail(analysis, str(error))
+    except Analysis.DoesNotExist:
+        raise
+    except Exception:
+        # A bug, not bad input: keep the traceback in the logs, tell the user it failed, and do
+        # not raise (in-process, that would turn the upload into a server error).
+        logger.exception("Analysis %s failed unexpectedly", analysis.pk)
+        return _analysis_fail(analysis, "The analysis failed unexpectedly. Please try again.")
+
+    if result.faces:
+        analysis.annotated.save("annotated.jpg", ContentFile(result.annotated_jpeg()), save=False)
+    try:
+        with transaction.atomic():
+            current = Analysis.objects.select_for_update().get(pk=analysis_id)
+            if current.is_finished:
+                # Another run of the same task finished first; its results stand.
+                _delete_file(analysis.annotated)
+                return current
+            DetectedFace.objects.bulk_create(
+                DetectedFace(
+                    analysis=current,
+                    index=index,
+                    x=face.box.x,
+                    y=face.box.y,
+                    w=face.box.w,
+                    h=face.box.h,
+                    probabilities=face.probabilities,
+                    dominant_emotion=face.dominant,
+                    confidence=face.confidence,
+                    stress=face.stress,
+                )
+                for index, face in enumerate(result.faces)
+            )
+            current.annotated = analysis.annotated.name
+            current.status = Analysis.Status.DONE
+            current.error = ""
+            current.model_version = result.model_version
+            current.width, current.height = result.width, result.height
+            current.face_count = len(result.faces)
+            current.dominant_emotion = result.dominant or ""
+            current.stress = result.stress if result.faces else None
+            current.timings = {name: round(value, 2) for name, value in result.timings_ms.items()}
+            current.finished_at = timezone.now()
+            current.save()
+    except BaseException:
+        _delete_file(analysis.annotated)
+        raise
+
+    # TODO(issue 5): the stress-alert hook goes here, once detection.alerts exists:
+    #     alerts_check_analysis(analysis=current)
+    return current
+
+
+def _fetch_original(analysis: Analysis) -> None:
+    """Download a URL analysis's image and store it as an upload would be."""
+    fetched = fetch_image(analysis.source_url, max_bytes=settings.ANALYSIS_MAX_UPLOAD_BYTES)
+    if not fetched.content:
+        raise FetchError("The address answered with an empty body instead of an image.")
+    try:
+        normalised = _normalised_jpeg(fetched.content)
+    except ValidationError as error:
+        raise FetchError(f"The address did not return an image we can read. {error.messages[0]}") from None
+    analysis.original.save("original.jpg", normalised, save=False)
+    try:
+        updated = Analysis.objects.filter(pk=analysis.pk).update(original=analysis.original.name)
+    except BaseException:
+        _delete_file(analysis.original)
+        raise
+    if not updated:
+        _delete_file(analysis.original)
+        raise Analysis.DoesNotExist(f"Analysis {analysis.pk} was deleted while it was being analysed.")
+
+
+def _analysis_fail(analysis: Analysis, message: str) -> Analysis:
+    logger.info("Analysis %s failed: %s", analysis.pk, message)
+    unfinished = (Analysis.Status.PENDING, Analysis.Status.PROCESSING)
+    Analysis.objects.filter(pk=analysis.pk, status__in=unfinished).update(
+        status=Analysis.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+    analysis.refresh_from_db()
+    return analysis
+
+
+def analysis_delete(*, analysis: Analysis) -> None:
+    """Delete an analysis, its faces and, once the deletion is committed, its image files."""
+    files = [field for field in (analysis.original, analysis.annotated) if field]
+    storage, names = analysis.original.storage, [field.name for field in files]
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    with transaction.atomic():
+        analysis.delete()
+        transaction.on_commit(delete_files)
+
+
+def _delete_file(field) -> None:
+    if field:
+        field.storage.delete(field.name)

@@ -1,0 +1,26 @@
+"""Celery tasks for detection: each takes an id and calls one service, which loads the row."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from detection.models import Analysis
+from detection.services import TransientAnalysisError, analysis_run
+
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before each retry of a transient failure (a URL that timed out).
+ANALYSIS_RETRY_DELAYS_S = (5, 30)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=len(ANALYSIS_RETRY_DELAYS_S))
+def analysis_run_task(self, analysis_id: int) -> None:
+    """Run one analysis. Redelivered if its worker dies; analysis_run is safe to repeat."""
+    try:
+        analysis_run(analysis_id=analysis_id, retry_transient=self.request.retries < self.max_retries)
+    except TransientAnalysisError as error:
+        raise self.retry(exc=error, countdown=ANALYSIS_RETRY_DELAYS_S[self.request.retries]) from error
+    except Analysis.DoesNotExist:
+        logger.info("Analysis %s was deleted before it could run", analysis_id)
