@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         validation_data=val,
         epochs=args.epochs,
         callbacks=callbacks,
+        shuffle=False,  # The dataset shuffles itself, every epoch.
         verbose=1 if sys.stdout.isatty() else 2,
     )
     training_seconds = time.perf_counter() - started
