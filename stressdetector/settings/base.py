@@ -216,6 +216,19 @@ ML_WEIGHTS_DIR = env.str("ML_WEIGHTS_DIR", default="")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+# Seconds to wait for Twilio before the attempt counts as failed (and is retried).
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+# Where the Twilio client sends requests; empty means Twilio itself. Tests point it at a fake.
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
+
+# The live camera (detection/consumers.py): the largest JPEG frame accepted, the most frames a
+# second one connection may send, how often a live session's progress is saved, and how many
+# frames the whole process analyses at once (threads; each connection has at most one frame
+# waiting, so the queue is bounded by the number of connections).
+LIVE_MAX_FRAME_BYTES = env.int("LIVE_MAX_FRAME_BYTES", default=512 * 1024)
+LIVE_MAX_FPS = env.float("LIVE_MAX_FPS", default=15.0)
+LIVE_SAVE_SECONDS = env.float("LIVE_SAVE_SECONDS", default=3.0)
+LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 
 # --- Security --------------------------------------------------------------------------------
 

@@ -1,0 +1,55 @@
+"""Helpers for the live camera tests: a face frame, and a WebSocket client signed in as a user."""
+
+from __future__ import annotations
+
+import functools
+import io
+import uuid
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+from PIL import Image
+
+from accounts.models import User
+from stressdetector.asgi import application
+
+ORIGIN = b"http://localhost"
+
+
+@functools.cache
+def face_frame_jpeg(width: int = 640, height: int = 480) -> bytes:
+    """scikit-image's astronaut photo (one face), letterboxed into a camera-sized JPEG."""
+    from skimage import data
+
+    photo = Image.fromarray(data.astronaut())
+    photo.thumbnail((width, height))
+    frame = Image.new("RGB", (width, height), (32, 32, 32))
+    frame.paste(photo, ((width - photo.width) // 2, (height - photo.height) // 2))
+    buffer = io.BytesIO()
+    frame.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def session_cookie(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def live_socket(cookie: str | None = None) -> WebsocketCommunicator:
+    """A client for /ws/live/ through the real ASGI stack (origin check, session auth)."""
+    headers = [(b"origin", ORIGIN), (b"host", b"localhost")]
+    if cookie:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, "/ws/live/", headers=headers)
+
+
+def redis_channel_layers() -> dict:
+    """CHANNEL_LAYERS for channels_redis, with a prefix of its own so tests cannot cross-talk."""
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+        }
+    }
