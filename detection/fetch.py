@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from requests.adapters import HTTPAdapter
 
 CONNECT_TIMEOUT_S = 3.0
@@ -98,10 +99,14 @@ def _host_is_allowed(hostname: str) -> bool:
     return hostname.lower().strip("[]") in allowed
 
 
+def _getaddrinfo(hostname: str, port: int) -> list[tuple]:
+    return socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+
+
 def resolve_public_address(hostname: str, port: int) -> str:
     """The address to connect to for ``hostname``, once every address it resolves to is vetted."""
     try:
-        infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+        infos = _getaddrinfo(hostname, port)
     except (socket.gaierror, UnicodeError):
         raise FetchError(f"The host name {hostname!r} could not be found.") from None
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
@@ -202,7 +207,7 @@ def _check_status(response: requests.Response) -> None:
 
 
 def _read_capped(response: requests.Response, *, max_bytes: int, deadline: float) -> bytes:
-    too_large = FetchError(f"The image is larger than {max_bytes // (1024 * 1024)} MB.")
+    too_large = FetchError(f"The image is larger than {filesizeformat(max_bytes)}.")
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_large

@@ -14,14 +14,16 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
+from detection.alerts import alerts_check_analysis
 from detection.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
 from detection.inference import InvalidImageError, analyze_image
 from detection.models import Analysis, DetectedFace
-from ml.images import encode_jpeg, to_rgb_array
+from ml.images import MAX_PIXELS, encode_jpeg, to_rgb_array
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def _queue_analysis(analysis_id: int) -> None:
 
 def _read_upload(image: File) -> bytes:
     limit = settings.ANALYSIS_MAX_UPLOAD_BYTES
-    too_large = ValidationError(f"The file is larger than {_megabytes(limit)}.")
+    too_large = ValidationError(f"The file is larger than {filesizeformat(limit)}.")
     if image.size is not None and image.size > limit:
         raise too_large
     image.seek(0)
@@ -86,10 +88,6 @@ def _read_upload(image: File) -> bytes:
     if not content:
         raise ValidationError("The file is empty.")
     return content
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
 
 
 def _normalised_jpeg(content: bytes) -> ContentFile:
@@ -102,7 +100,7 @@ def _normalised_jpeg(content: bytes) -> ContentFile:
     except UnidentifiedImageError:
         raise ValidationError("The file is not an image we can read (JPEG, PNG, WebP, BMP or GIF).") from None
     except Image.DecompressionBombError:
-        raise ValidationError("The image has too many pixels.") from None
+        raise ValidationError(f"The image is too large (the limit is {MAX_PIXELS // 1_000_000} megapixels).") from None
     except InvalidImageError as error:
         raise ValidationError(str(error)) from None
     except (OSError, SyntaxError, ValueError) as error:
@@ -187,8 +185,11 @@ def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis
         _delete_file(analysis.annotated)
         raise
 
-    # TODO(issue 5): the stress-alert hook goes here, once detection.alerts exists:
-    #     alerts_check_analysis(analysis=current)
+    try:
+        alerts_check_analysis(analysis=current)
+    except Exception:
+        # The analysis is saved and stands; a failing alert must not turn it into an error.
+        logger.exception("Checking stress alerts for analysis %s failed", current.pk)
     return current
 
 

@@ -17,9 +17,14 @@ ANALYSIS_RETRY_DELAYS_S = (5, 30)
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=len(ANALYSIS_RETRY_DELAYS_S))
 def analysis_run_task(self, analysis_id: int) -> None:
-    """Run one analysis. Redelivered if its worker dies; analysis_run is safe to repeat."""
+    """Run one analysis. Redelivered if its worker dies; analysis_run is safe to repeat.
+
+    In-process (no broker) there are no retries: the caller is a web request that should not
+    wait for them, so a transient failure fails the analysis at once, with its reason.
+    """
+    may_retry = not self.request.is_eager and self.request.retries < self.max_retries
     try:
-        analysis_run(analysis_id=analysis_id, retry_transient=self.request.retries < self.max_retries)
+        analysis_run(analysis_id=analysis_id, retry_transient=may_retry)
     except TransientAnalysisError as error:
         raise self.retry(exc=error, countdown=ANALYSIS_RETRY_DELAYS_S[self.request.retries]) from error
     except Analysis.DoesNotExist:

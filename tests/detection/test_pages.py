@@ -8,8 +8,6 @@ from django.urls import reverse
     ("name", "heading"),
     [
         ("detection:live", "Live camera"),
-        ("detection:analyze", "Analyze an image"),
-        ("detection:history", "History"),
         ("detection:reports", "Reports"),
     ],
 )
@@ -19,8 +17,3 @@ def test_each_page_says_what_it_will_do(alice_client, name, heading):
     assert f'<h1 class="h3 mb-3">{heading}</h1>' in html
     assert "Coming soon" in html
 
-
-def test_the_analyze_page_states_the_upload_limit(alice_client, settings):
-    settings.ANALYSIS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-    assert "up to 5 MB" in alice_client.get(reverse("detection:analyze")).content.decode()

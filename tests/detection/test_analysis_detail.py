@@ -1,0 +1,62 @@
+"""The result page: images, every face with its chart, stress level and suggestion, and a page
+that waits for itself while the analysis runs."""
+
+from django.urls import reverse
+
+from detection.models import Analysis
+
+
+def detail_url(analysis: Analysis) -> str:
+    return reverse("detection:analysis_detail", args=[analysis.pk])
+
+
+def test_it_shows_the_images_faces_charts_stress_and_suggestion(alice_client, alice, make_analysis):
+    analysis = make_analysis(alice, faces=2, dominant="sad", stress=0.75)
+
+    html = alice_client.get(detail_url(analysis)).content.decode()
+
+    assert reverse("detection:analysis_image", args=[analysis.pk, "original"]) in html
+    assert reverse("detection:analysis_image", args=[analysis.pk, "annotated"]) in html
+    assert html.count("data-face-chart=") == 2
+    assert 'id="faces-data"' in html
+    assert "chart.umd.min.js" in html
+    assert "High stress" in html
+    assert "Suggestion:" in html
+    assert "reach out to a friend" in html
+    assert "70% confident" in html
+
+
+def test_it_says_clearly_when_no_face_was_found(alice_client, alice, make_analysis):
+    analysis = make_analysis(alice, faces=0)
+
+    html = alice_client.get(detail_url(analysis)).content.decode()
+
+    assert "No face found" in html
+    assert "data-face-chart" not in html
+
+
+def test_it_shows_why_an_analysis_failed(alice_client, alice, make_analysis):
+    error = "The address answered 404 Not Found instead of an image."
+    analysis = make_analysis(alice, status=Analysis.Status.FAILED, with_images=False, error=error)
+
+    html = alice_client.get(detail_url(analysis)).content.decode()
+
+    assert "The analysis failed" in html
+    assert "answered 404 Not Found" in html
+
+
+def test_a_pending_analysis_shows_its_progress_and_polls_for_the_result(alice_client, alice, make_analysis):
+    analysis = make_analysis(alice, status=Analysis.Status.PENDING)
+
+    html = alice_client.get(detail_url(analysis)).content.decode()
+
+    assert 'id="analysis-progress"' in html
+    assert reverse("detection:analysis_status", args=[analysis.pk]) in html
+    assert "Waiting for a worker" in html
+    assert "js/analysis.js" in html
+
+
+def test_another_user_gets_404(bob_client, alice, make_analysis):
+    analysis = make_analysis(alice)
+
+    assert bob_client.get(detail_url(analysis)).status_code == 404
