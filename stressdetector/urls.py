@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("detection/", include("detection.urls")),
+    path("api/", include("detection.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -44,6 +44,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "channels",
     "rest_framework",
+    "rest_framework.authtoken",
     "phonenumber_field",
 ]
 LOCAL_APPS = [
@@ -200,9 +201,15 @@ USE_TZ = True
 
 # --- API -------------------------------------------------------------------------------------
 
+# The browser uses its session; scripts send "Authorization: Token <key>" (POST /api/auth/token/).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
 }
 
 # --- Detection (used by the analysis, live camera and alert features) ------------------------

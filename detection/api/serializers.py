@@ -1,0 +1,76 @@
+"""API representations of analyses. Serializers only shape data; analysis_create validates."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+import ml
+from detection.models import Analysis, DetectedFace
+
+
+class DetectedFaceSerializer(serializers.ModelSerializer):
+    box = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DetectedFace
+        fields = ["index", "box", "dominant_emotion", "confidence", "stress", "probabilities"]
+
+    def get_box(self, face: DetectedFace) -> dict[str, int]:
+        return {"x": face.x, "y": face.y, "w": face.w, "h": face.h}
+
+
+class AnalysisSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:analysis-detail")
+    page_url = serializers.SerializerMethodField()
+    stress_level = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Analysis
+        fields = [
+            "id", "url", "page_url", "source", "source_url", "status", "error", "model_version", "width", "height",
+            "face_count", "dominant_emotion", "stress", "stress_level", "timings", "images", "created_at", "started_at",
+            "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_page_url(self, analysis: Analysis) -> str:
+        return self._absolute(analysis.get_absolute_url())
+
+    def get_stress_level(self, analysis: Analysis) -> str | None:
+        return ml.stress_level(analysis.stress) if analysis.stress is not None else None
+
+    def get_images(self, analysis: Analysis) -> dict[str, str | None]:
+        def link(kind: str, present: bool) -> str | None:
+            return self._absolute(reverse("detection:analysis_image", args=[analysis.pk, kind])) if present else None
+
+        return {
+            "original": link("original", bool(analysis.original)),
+            "annotated": link("annotated", bool(analysis.annotated)),
+            "thumbnail": link("thumbnail", bool(analysis.original)),
+        }
+
+
+class AnalysisDetailSerializer(AnalysisSerializer):
+    faces = DetectedFaceSerializer(many=True, read_only=True)
+
+    class Meta(AnalysisSerializer.Meta):
+        fields = [*AnalysisSerializer.Meta.fields, "faces"]
+        read_only_fields = fields
+
+
+class AnalysisCreateSerializer(serializers.Serializer):
+    """Either a multipart ``image`` or a JSON ``url``."""
+
+    image = serializers.FileField(required=False, allow_empty_file=True)
+    url = serializers.URLField(required=False, max_length=2048)
+
+    def validate(self, data: dict) -> dict:
+        if bool(data.get("image")) == bool(data.get("url")):
+            raise serializers.ValidationError("Send either an image file (multipart 'image') or an image address ('url').")
+        return data

@@ -1,0 +1,26 @@
+"""The API under /api/: one router for the whole project (analyses here; live sessions and
+alerts register on the same router)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from detection.api.views import AnalysisViewSet
+
+app_name = "api"
+
+class Router(DefaultRouter):
+    def get_api_root_view(self, api_urls=None):
+        # Token clients are authenticated by DRF, after LoginRequiredMiddleware (see api/views.py).
+        return login_not_required(super().get_api_root_view(api_urls))
+
+
+router = Router()
+router.register("analyses", AnalysisViewSet, basename="analysis")
+
+urlpatterns = [
+    # POST username and password, get {"token": ...} for "Authorization: Token <token>".
+    path("auth/token/", login_not_required(obtain_auth_token), name="auth_token"),
+    *router.urls,
+]

@@ -1,0 +1,73 @@
+"""The analyses API. Querysets come from the selectors (the user's own analyses only), writes
+from the services. Marked login_not_required: LoginRequiredMiddleware runs before DRF's token
+authentication and would redirect a token client to the login page; DRF's IsAuthenticated
+(the default permission) guards these views instead. Viewsets added to the router need the same.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from detection import selectors
+from detection.api.serializers import AnalysisCreateSerializer, AnalysisDetailSerializer, AnalysisSerializer
+from detection.forms import HistoryFilterForm
+from detection.models import Analysis
+from detection.services import analysis_create, analysis_delete
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Your image analyses. Filter the list with ``source``, ``emotion``, ``created_from`` and
+    ``created_to`` (YYYY-MM-DD). Create one with a multipart ``image`` or JSON ``{"url": ...}``:
+    the answer is 202 with the pending analysis; poll its ``url`` until ``status`` is done or failed."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def _filters(self) -> dict:
+        form = HistoryFilterForm(self.request.query_params)
+        if self.request.query_params and not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        return form.selector_filters()
+
+    def get_queryset(self):
+        if self.action in ("list", "export"):
+            return selectors.analysis_list(owner=self.request.user, **self._filters())
+        return selectors.analysis_list(owner=self.request.user).prefetch_related("faces")
+
+    def get_serializer_class(self):
+        return AnalysisSerializer if self.action == "list" else AnalysisDetailSerializer
+
+    def create(self, request: Request) -> Response:
+        payload = AnalysisCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        image, url = payload.validated_data.get("image"), payload.validated_data.get("url", "")
+        try:
+            analysis = analysis_create(
+                owner=request.user,
+                source=Analysis.Source.UPLOAD if image else Analysis.Source.URL,
+                image=image,
+                source_url=url,
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError({"image" if image else "url": error.messages}) from None
+        data = AnalysisDetailSerializer(analysis, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+    def perform_destroy(self, instance: Analysis) -> None:
+        analysis_delete(analysis=instance)
+
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> Response:
+        """Every analysis (filtered like the list) with its faces, in one JSON download."""
+        analyses = selectors.analysis_list_with_faces(owner=request.user, **self._filters())
+        data = AnalysisDetailSerializer(analyses, many=True, context=self.get_serializer_context()).data
+        filename = f"stress-detector-analyses-{timezone.localdate().isoformat()}.json"
+        return Response(data, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
