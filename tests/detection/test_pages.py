@@ -8,7 +8,6 @@ from django.urls import reverse
     ("name", "heading"),
     [
         ("detection:live", "Live camera"),
-        ("detection:reports", "Reports"),
     ],
 )
 def test_each_page_says_what_it_will_do(alice_client, name, heading):

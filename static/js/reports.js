@@ -1,0 +1,6 @@
+// The reports page: daily mean stress and the daily share of each dominant emotion.
+import { emotionSharesChart, stressLineChart } from "./charts.js";
+
+const data = JSON.parse(document.getElementById("report-data").textContent);
+stressLineChart(document.getElementById("stress-chart"), data.stress);
+emotionSharesChart(document.getElementById("shares-chart"), data.shares);
