@@ -17,15 +17,20 @@ from stressdetector.asgi import application
 ORIGIN = b"http://localhost"
 
 
-@functools.cache
-def face_frame_jpeg(width: int = 640, height: int = 480) -> bytes:
-    """scikit-image's astronaut photo (one face), letterboxed into a camera-sized JPEG."""
+def face_frame(width: int = 640, height: int = 480) -> Image.Image:
+    """scikit-image's astronaut photo (one face), letterboxed into a camera-sized frame."""
     from skimage import data
 
     photo = Image.fromarray(data.astronaut())
     photo.thumbnail((width, height))
     frame = Image.new("RGB", (width, height), (32, 32, 32))
     frame.paste(photo, ((width - photo.width) // 2, (height - photo.height) // 2))
+    return frame
+
+
+@functools.cache
+def face_frame_jpeg(width: int = 640, height: int = 480) -> bytes:
+    frame = face_frame(width, height)
     buffer = io.BytesIO()
     frame.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
