@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from accounts.models import User
+from detection.models import EMOTION_CHOICES, AlertRule
 
 EMAIL_TAKEN = "An account with this e-mail address already exists."
 
@@ -38,3 +39,41 @@ class ProfileForm(forms.ModelForm):
         if email_is_taken(email, exclude_pk=self.instance.pk):
             raise forms.ValidationError(EMAIL_TAKEN)
         return email
+
+
+class AlertRuleForm(forms.ModelForm):
+    """The stress-alert rule, shown under the SMS switch on the profile page."""
+
+    emotions = forms.MultipleChoiceField(
+        label="Emotions that count as stress",
+        choices=EMOTION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one emotion."},
+    )
+    window = forms.IntegerField(
+        label="Window (frames)", min_value=1, max_value=1000, help_text="How many of the latest frames with a face to look at."
+    )
+    threshold = forms.IntegerField(
+        label="Threshold (frames)", min_value=0, max_value=999, help_text="Alert when more than this many of them show stress."
+    )
+    cooldown_minutes = forms.IntegerField(
+        label="Cool-down (minutes)", min_value=1, max_value=24 * 60, help_text="At most one alert in this time."
+    )
+    image_stress_threshold = forms.FloatField(
+        label="Alert on an analysed image with stress of at least",
+        required=False,
+        min_value=0,
+        max_value=1,
+        help_text="From 0 to 1, e.g. 0.8. Leave empty for no alerts on images.",
+    )
+
+    class Meta:
+        model = AlertRule
+        fields = ("emotions", "window", "threshold", "cooldown_minutes", "image_stress_threshold")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        window, threshold = cleaned.get("window"), cleaned.get("threshold")
+        if window is not None and threshold is not None and threshold >= window:
+            self.add_error("threshold", "The threshold must be smaller than the window.")
+        return cleaned

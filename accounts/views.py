@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.forms import ProfileForm, SignupForm
+from accounts.forms import AlertRuleForm, ProfileForm, SignupForm
 from accounts.models import User
 from accounts.services import user_create, user_update_profile
+from detection.alerts import alert_rule_get, alert_rule_update
 
 
 @login_not_required
@@ -37,13 +39,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     # Validate against a fresh copy, so a rejected form does not leave bad values on
     # request.user (which the page header still shows).
     instance = User.objects.get(pk=request.user.pk)
+    rule = alert_rule_get(user=instance)
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=instance)
-        if form.is_valid():
-            user_update_profile(user=request.user, **form.cleaned_data)
+        rule_form = AlertRuleForm(request.POST, instance=rule, prefix="rule")
+        if form.is_valid() and rule_form.is_valid():
+            with transaction.atomic():
+                user_update_profile(user=request.user, **form.cleaned_data)
+                alert_rule_update(user=request.user, **rule_form.cleaned_data)
             messages.success(request, "Your profile has been saved.")
             return redirect("profile")
     else:
         form = ProfileForm(instance=instance)
+        rule_form = AlertRuleForm(instance=rule, prefix="rule")
 
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "rule_form": rule_form})

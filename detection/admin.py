@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from detection.models import Analysis, DetectedFace
+from detection.models import Alert, AlertRule, Analysis, DetectedFace, LiveSession
 
 
 class DetectedFaceInline(admin.TabularInline):
@@ -53,3 +53,40 @@ class AnalysisAdmin(admin.ModelAdmin):
     def _image(self, analysis: Analysis, kind: str) -> str:
         url = reverse("detection:analysis_image", args=[analysis.pk, kind])
         return format_html('<a href="{0}"><img src="{0}" alt="" style="max-width: 360px; max-height: 360px"></a>', url)
+
+
+# --- Live sessions and stress alerts ---------------------------------------------------------
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner", "started_at", "ended_at", "frames_analyzed", "frames_with_faces", "peak_stress")
+    list_filter = ("started_at",)
+    search_fields = ("owner__username", "owner__email")
+    list_select_related = ("owner",)
+    date_hierarchy = "started_at"
+    # Written by the live camera consumer only.
+    readonly_fields = [field.name for field in LiveSession._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    list_display = ("owner", "emotions", "window", "threshold", "cooldown_minutes", "image_stress_threshold", "updated_at")
+    search_fields = ("owner__username", "owner__email")
+    list_select_related = ("owner",)
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner", "created_at", "status", "attempts", "stress", "twilio_sid", "live_session", "analysis")
+    list_filter = ("status", "created_at")
+    search_fields = ("owner__username", "owner__email", "twilio_sid", "error")
+    list_select_related = ("owner",)
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in Alert._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -6,8 +6,10 @@ import logging
 
 from celery import shared_task
 
-from detection.models import Analysis
+from detection.alerts import alert_send
+from detection.models import Alert, Analysis
 from detection.services import TransientAnalysisError, analysis_run
+from detection.sms import SmsTemporaryError
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +31,25 @@ def analysis_run_task(self, analysis_id: int) -> None:
         raise self.retry(exc=error, countdown=ANALYSIS_RETRY_DELAYS_S[self.request.retries]) from error
     except Analysis.DoesNotExist:
         logger.info("Analysis %s was deleted before it could run", analysis_id)
+
+
+# Seconds to wait before each retry of an SMS that hit a temporary failure (a timeout, Twilio
+# unavailable); after the last one the alert is marked failed.
+SMS_RETRY_DELAYS_S = (10, 60, 300)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=len(SMS_RETRY_DELAYS_S))
+def alert_send_sms_task(self, alert_id: int) -> None:
+    """Text one stress alert. alert_send leaves an alert that is no longer pending alone, so a
+    redelivered task does not send twice.
+
+    In-process (no broker) there are no retries: the caller (a live session, an analysis) should
+    not wait for them, so a temporary failure fails the alert at once, with its reason.
+    """
+    last_attempt = self.request.is_eager or self.request.retries >= self.max_retries
+    try:
+        alert_send(alert_id=alert_id, last_attempt=last_attempt)
+    except SmsTemporaryError as error:
+        raise self.retry(exc=error, countdown=SMS_RETRY_DELAYS_S[self.request.retries]) from error
+    except Alert.DoesNotExist:
+        logger.info("Alert %s was deleted before its SMS went out", alert_id)

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accounts.models import User
+from detection.models import AlertRule
 
 URL = reverse("profile")
 
@@ -11,6 +12,12 @@ def profile_data(**overrides) -> dict:
         "email": "alice@example.com",
         "phone_number": "+14155552671",
         "sms_alerts_enabled": "on",
+        # The stress-alert rule, as the page shows it by default.
+        "rule-emotions": ["angry", "disgust", "fear", "sad"],
+        "rule-window": "50",
+        "rule-threshold": "10",
+        "rule-cooldown_minutes": "15",
+        "rule-image_stress_threshold": "",
     }
     return {key: value for key, value in {**data, **overrides}.items() if value is not None}
 
@@ -92,3 +99,34 @@ def test_it_keeps_an_email_address_for_password_resets(alice_client, alice):
     assert "required" in " ".join(response.context["form"].errors["email"])
     alice.refresh_from_db()
     assert alice.email == "alice@example.com"
+
+
+def test_it_saves_the_stress_alert_rule(alice_client, alice):
+    data = profile_data(**{"rule-emotions": ["fear", "sad"], "rule-window": "30", "rule-threshold": "5", "rule-cooldown_minutes": "60"})
+    data["rule-image_stress_threshold"] = "0.8"
+
+    response = alice_client.post(URL, data)
+
+    assert response.url == URL
+    rule = AlertRule.objects.get(owner=alice)
+    assert (rule.emotions, rule.window, rule.threshold, rule.cooldown_minutes) == (["fear", "sad"], 30, 5, 60)
+    assert rule.image_stress_threshold == 0.8
+
+
+def test_the_rule_starts_from_the_defaults(alice_client):
+    html = alice_client.get(URL).content.decode()
+
+    assert 'name="rule-window" value="50"' in html
+    assert 'name="rule-threshold" value="10"' in html
+    assert 'name="rule-cooldown_minutes" value="15"' in html
+    assert 'value="sad" id="id_rule-emotions_5" checked' in html
+    assert 'value="happy" id="id_rule-emotions_3">' in html
+
+
+def test_the_threshold_must_be_below_the_window_and_one_emotion_chosen(alice_client, alice):
+    response = alice_client.post(URL, profile_data(**{"rule-window": "10", "rule-threshold": "10", "rule-emotions": None}))
+
+    errors = response.context["rule_form"].errors
+    assert errors["threshold"] == ["The threshold must be smaller than the window."]
+    assert errors["emotions"] == ["Choose at least one emotion."]
+    assert not AlertRule.objects.filter(owner=alice).exists()

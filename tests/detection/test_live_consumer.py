@@ -10,7 +10,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
 from detection.inference import analyze_image
-from detection.models import Alert, AlertRule, LiveSession
+from detection.models import Alert, AlertRule, Analysis, LiveSession
 from ml.emotions import EMOTIONS
 from tests.detection.live_support import face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
 
@@ -232,6 +232,28 @@ def test_stop_ends_the_session_and_a_session_without_frames_is_not_kept(alice, a
     assert stopped["type"] == "stopped"
     assert closed["type"] == "websocket.close"
     assert not LiveSession.objects.filter(owner=alice).exists()
+
+
+@pytest.mark.redis
+def test_a_snapshot_stores_the_last_frame_as_a_live_analysis(alice, alice_cookie, redis_layer, celery_eager):
+    async def scenario():
+        socket, _ = await open_socket(alice_cookie)
+        try:
+            await socket.send_json_to({"type": "snapshot"})
+            too_early = await socket.receive_json_from()
+            await send_frame(socket, face_frame_jpeg())
+            await socket.send_json_to({"type": "snapshot"})
+            return too_early, await socket.receive_json_from(timeout=20)
+        finally:
+            await socket.disconnect()
+
+    too_early, stored = async_to_sync(scenario)()
+
+    assert (too_early["type"], too_early["code"]) == ("error", "bad_message")
+    analysis = Analysis.objects.get(pk=stored["analysis"])
+    assert stored["url"] == analysis.get_absolute_url()
+    assert (analysis.owner, analysis.source, analysis.status) == (alice, Analysis.Source.LIVE, Analysis.Status.DONE)
+    assert analysis.face_count >= 1
 
 
 @pytest.mark.redis
