@@ -6,6 +6,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from detection.api.live import AlertViewSet, LiveSessionViewSet
 from detection.api.views import AnalysisViewSet
 
 app_name = "api"
@@ -18,6 +19,8 @@ class Router(DefaultRouter):
 
 router = Router()
 router.register("analyses", AnalysisViewSet, basename="analysis")
+router.register("live-sessions", LiveSessionViewSet, basename="live-session")
+router.register("alerts", AlertViewSet, basename="alert")
 
 urlpatterns = [
     # POST username and password, get {"token": ...} for "Authorization: Token <token>".
