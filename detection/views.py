@@ -73,6 +73,8 @@ def _get_analysis_or_404(request: HttpRequest, analysis_id: int) -> Analysis:
 def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = _get_analysis_or_404(request, analysis_id)
     faces = list(analysis.faces.all())
+    for face in faces:
+        face.crop = _face_crop(analysis, face)
     context = {
         "analysis": analysis,
         "faces": faces,
@@ -82,6 +84,23 @@ def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
         "no_face_suggestion": NO_FACE_SUGGESTION,
     }
     return render(request, "detection/analysis_detail.html", context)
+
+
+FACE_CROP_PX = 72
+
+
+def _face_crop(analysis: Analysis, face) -> dict[str, int] | None:
+    """CSS numbers to show the face cut out of the original image (a scaled background), so a
+    face's card shows which face it is."""
+    if not analysis.width or not analysis.height:
+        return None
+    scale = FACE_CROP_PX / max(face.w, face.h, 1)
+    return {
+        "width": round(analysis.width * scale),
+        "height": round(analysis.height * scale),
+        "x": round(face.x * scale),
+        "y": round(face.y * scale),
+    }
 
 
 @require_GET
@@ -156,6 +175,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     days = _report_period(request)
     since = timezone.localdate() - dt.timedelta(days=days - 1)
     chart_data = {
+        # Every day of the period, so days without analyses show as gaps rather than vanish.
+        "days": [(since + dt.timedelta(days=offset)).isoformat() for offset in range(days)],
         "emotions": list(EMOTIONS),
         "stress": selectors.stress_daily(owner=request.user, since=since),
         "shares": selectors.emotion_shares_daily(owner=request.user, since=since),

@@ -29,15 +29,17 @@ export function probabilityBarChart(canvas, probabilities) {
   });
 }
 
-// Daily mean stress (0..1) as a line.
-export function stressLineChart(canvas, points) {
+// Daily mean stress (0..1) as a line over every day in `days` (gaps where there was no data).
+export function stressLineChart(canvas, days, points) {
+  const byDate = new Map(points.map((point) => [point.date, point.mean_stress]));
   return new window.Chart(canvas, {
     type: "line",
     data: {
-      labels: points.map((point) => point.date),
+      labels: days,
       datasets: [{
         label: "Mean stress",
-        data: points.map((point) => point.mean_stress),
+        data: days.map((day) => byDate.get(day) ?? null),
+        spanGaps: true,
         borderColor: emotionColour("angry"),
         backgroundColor: emotionColour("angry", 0.15),
         fill: true,
@@ -53,14 +55,15 @@ export function stressLineChart(canvas, points) {
 }
 
 // Per day, the share of analyses each emotion dominated, as stacked bars.
-export function emotionSharesChart(canvas, days) {
+export function emotionSharesChart(canvas, days, shares) {
+  const byDate = new Map(shares.map((day) => [day.date, day.shares]));
   return new window.Chart(canvas, {
     type: "bar",
     data: {
-      labels: days.map((day) => day.date),
+      labels: days,
       datasets: EMOTIONS.map((emotion) => ({
         label: emotionLabel(emotion),
-        data: days.map((day) => day.shares[emotion] ?? 0),
+        data: days.map((day) => byDate.get(day)?.[emotion] ?? 0),
         backgroundColor: emotionColour(emotion, 0.85),
       })),
     },

@@ -2,5 +2,5 @@
 import { emotionSharesChart, stressLineChart } from "./charts.js";
 
 const data = JSON.parse(document.getElementById("report-data").textContent);
-stressLineChart(document.getElementById("stress-chart"), data.stress);
-emotionSharesChart(document.getElementById("shares-chart"), data.shares);
+stressLineChart(document.getElementById("stress-chart"), data.days, data.stress);
+emotionSharesChart(document.getElementById("shares-chart"), data.days, data.shares);

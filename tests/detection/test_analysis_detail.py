@@ -11,7 +11,7 @@ def detail_url(analysis: Analysis) -> str:
 
 
 def test_it_shows_the_images_faces_charts_stress_and_suggestion(alice_client, alice, make_analysis):
-    analysis = make_analysis(alice, faces=2, dominant="sad", stress=0.75)
+    analysis = make_analysis(alice, faces=2, dominant="sad", stress=0.75, width=512, height=512)
 
     html = alice_client.get(detail_url(analysis)).content.decode()
 
@@ -24,6 +24,7 @@ def test_it_shows_the_images_faces_charts_stress_and_suggestion(alice_client, al
     assert "Suggestion:" in html
     assert "reach out to a friend" in html
     assert "70% confident" in html
+    assert html.count('class="face-crop') == 2
 
 
 def test_it_says_clearly_when_no_face_was_found(alice_client, alice, make_analysis):
