@@ -61,9 +61,20 @@ def test_it_uses_redis_for_celery_channels_and_the_cache_when_redis_url_is_set(m
     assert s.CELERY_TASK_ALWAYS_EAGER is False
     assert s.CHANNEL_LAYERS["default"] == {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": s.CHANNEL_LAYER_SOCKET_TIMEOUT_S}]},
     }
     assert s.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_the_redis_channel_layer_waits_for_messages_longer_than_redis_reads_time_out(monkeypatch):
+    """redis-py 8 times reads out after 5 s by default, and channels_redis blocks for 5 s at a
+    time waiting for a message: without a longer read timeout an idle WebSocket dies."""
+    from channels_redis.core import RedisChannelLayer
+
+    s = load_base_settings(monkeypatch, REDIS_URL=REDIS_URL)
+
+    [host] = s.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
+    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
 
 
 def test_it_reads_lists_numbers_and_secrets(monkeypatch):

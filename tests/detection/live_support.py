@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import io
+import logging
+import threading
 import uuid
 
 from channels.testing import WebsocketCommunicator
@@ -55,6 +58,29 @@ def redis_channel_layers() -> dict:
     return {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+            "CONFIG": {
+                "hosts": [{"address": settings.REDIS_URL, "socket_timeout": settings.CHANNEL_LAYER_SOCKET_TIMEOUT_S}],
+                "prefix": f"test-{uuid.uuid4().hex[:8]}",
+            },
         }
     }
+
+
+@functools.cache
+def live_server_url() -> str:
+    """daphne serving the real ASGI application from a thread of this process, so it shares the
+    test database (tests that use it need ``transactional_db``). Twisted's reactor cannot be
+    restarted, so there is one server per test run, started on first use."""
+    from daphne.server import Server
+    from twisted.internet import reactor
+
+    # Its start and stop messages would outlive pytest's captured output at exit.
+    logging.getLogger("daphne").setLevel(logging.WARNING)
+    ready = threading.Event()
+    server = Server(application, endpoints=["tcp:port=0:interface=127.0.0.1"], signal_handlers=False, ready_callable=ready.set, verbosity=0)
+    threading.Thread(target=server.run, name="daphne", daemon=True).start()
+    if not ready.wait(20):
+        raise RuntimeError("daphne did not start")
+    atexit.register(reactor.callFromThread, reactor.stop)
+    host, port = server.listening_addresses[0]
+    return f"http://{host}:{port}"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from detection.models import LiveSession
-from tests.detection.live_support import face_frame, session_cookie
+from tests.detection.live_support import face_frame, live_server_url, session_cookie
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -45,28 +43,8 @@ def write_y4m(path: Path, frame_rgb: np.ndarray, frames: int = 10, fps: int = 10
 
 
 @pytest.fixture
-def daphne_server(transactional_db) -> Iterator[str]:
-    """daphne in a thread of this process, so it shares the test database; yields its URL."""
-    from daphne.server import Server
-    from twisted.internet import reactor
-
-    from stressdetector.asgi import application
-
-    ready = threading.Event()
-    server = Server(
-        application,
-        endpoints=["tcp:port=0:interface=127.0.0.1"],
-        signal_handlers=False,
-        ready_callable=ready.set,
-        verbosity=0,
-    )
-    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
-    thread.start()
-    assert ready.wait(20), "daphne did not start"
-    host, port = server.listening_addresses[0]
-    yield f"http://{host}:{port}"
-    reactor.callFromThread(reactor.stop)
-    thread.join(10)
+def daphne_server(transactional_db) -> str:
+    return live_server_url()
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium: apt-get install -y chromium (.ci/run installs it)")
