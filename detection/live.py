@@ -8,10 +8,12 @@ most those few seconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -155,6 +157,31 @@ def live_session_get(*, user: User, session_id: int) -> LiveSession:
     return LiveSession.objects.get(owner=user, pk=session_id)
 
 
-def live_session_list(*, owner: User):
-    """The owner's live sessions, newest first."""
-    return LiveSession.objects.filter(owner=owner).order_by("-started_at", "-id")
+def live_session_list(*, owner: User, started_from: dt.date | None = None, started_to: dt.date | None = None) -> QuerySet[LiveSession]:
+    """The owner's live sessions, newest first, optionally by start date (inclusive, in the
+    current time zone)."""
+    sessions = LiveSession.objects.filter(owner=owner)
+    if started_from:
+        sessions = sessions.filter(started_at__gte=_start_of_day(started_from))
+    if started_to:
+        sessions = sessions.filter(started_at__lt=_start_of_day(started_to + dt.timedelta(days=1)))
+    return sessions.order_by("-started_at", "-id")
+
+
+def live_session_summary(*, owner: User, since: dt.date) -> dict:
+    """For reports: the owner's live sessions since ``since``: how many, frames analysed, the
+    mean stress over every face seen and the peak."""
+    totals = live_session_list(owner=owner, started_from=since).aggregate(
+        sessions=Count("id"), frames=Sum("frames_analyzed"), faces=Sum("faces_seen"), stress_sum=Sum("stress_sum"), peak=Max("peak_stress")
+    )
+    faces = totals["faces"] or 0
+    return {
+        "sessions": totals["sessions"],
+        "frames": totals["frames"] or 0,
+        "mean_stress": totals["stress_sum"] / faces if faces else None,
+        "peak_stress": totals["peak"],
+    }
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -22,18 +22,16 @@ import ml
 from detection import selectors
 from detection.forms import AnalyzeForm, HistoryFilterForm
 from detection.images import thumbnail_jpeg
+from detection.live import live_session_list, live_session_summary
 from detection.models import Analysis
 from detection.services import analysis_create, analysis_delete
 from detection.suggestions import NO_FACE_SUGGESTION, suggestion_for
 from ml.emotions import EMOTIONS
 
 HISTORY_PAGE_SIZE = 20
+HISTORY_LIVE_SESSIONS = 6
 IMAGE_KINDS = ("original", "annotated", "thumbnail")
 REPORT_PERIODS_DAYS = (7, 30, 90, 365)
-
-
-def live(request: HttpRequest) -> HttpResponse:
-    return render(request, "detection/live.html")
 
 
 def analyze(request: HttpRequest) -> HttpResponse:
@@ -160,7 +158,18 @@ def history(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter_form": filter_form, "page": page, "filter_query": query.urlencode(), "is_filtered": bool(query)}
+    context["live_sessions"] = _history_live_sessions(request, filter_form)
     return render(request, "detection/history.html", context)
+
+
+def _history_live_sessions(request: HttpRequest, filter_form: HistoryFilterForm) -> list:
+    """The latest live sessions, shown above the analyses; the dates filter them too, the
+    source and emotion filters (which describe images) hide them."""
+    filters = filter_form.selector_filters()
+    if filters.get("source") or filters.get("dominant_emotion"):
+        return []
+    sessions = live_session_list(owner=request.user, started_from=filters.get("created_from"), started_to=filters.get("created_to"))
+    return list(sessions[:HISTORY_LIVE_SESSIONS])
 
 
 def _report_period(request: HttpRequest) -> int:
@@ -188,6 +197,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "since": since,
         "chart_data": chart_data,
         "has_data": bool(chart_data["stress"]),
+        "live_summary": live_session_summary(owner=request.user, since=since),
     }
     return render(request, "detection/reports.html", context)
 
