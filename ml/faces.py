@@ -14,7 +14,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-DEFAULT_CASCADE = "haarcascade_frontalface_default.xml"
+# alt2 over the default cascade: on 300 FER2013 faces it finds 73 % against 78 %, but the default
+# one also fires on background (a steady false face beside the astronaut's, whatever
+# min_neighbors); alt2 does not, and it is the fastest of the three (see ml/README.md).
+DEFAULT_CASCADE = "haarcascade_frontalface_alt2.xml"
 # Detection runs on a copy scaled so its long side is at most this; boxes are mapped back.
 DETECTION_SIDE = 320
 # Smallest face searched for, in pixels of the scaled copy.
@@ -81,3 +84,16 @@ def crop_faces(gray: np.ndarray, boxes: list[Box], size: int = 48, margin: float
         x1, y1 = min(width, box.x + box.w + grow_x), min(height, box.y + box.h + grow_y)
         crops[index] = cv2.resize(gray[y0:y1, x0:x1], (size, size), interpolation=cv2.INTER_AREA)
     return crops
+
+
+def blur_faces(faces: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian-blur each ``(N, H, W)`` crop; ``sigma <= 0`` returns them unchanged.
+
+    The FER2013 training images we have are all blurred (a Gaussian of sigma about 3 px matches
+    their statistics; the validation images and real cameras are sharp), so the model only
+    knows blurred faces. Blurring every face the same way before classifying it shows the
+    model what it was trained on.
+    """
+    if sigma <= 0 or len(faces) == 0:
+        return faces
+    return np.stack([cv2.GaussianBlur(face, (0, 0), sigma) for face in faces])

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ml.emotions import EMOTIONS
+from ml.faces import blur_faces
 from ml.model_io import SHIPPED_MODEL_DIR, load_model, read_metadata
 
 
@@ -31,6 +32,8 @@ class EmotionClassifier:
         self.model_dir = Path(model_dir) if model_dir else SHIPPED_MODEL_DIR
         self.metadata = read_metadata(self.model_dir)
         self.flip_average = self.metadata.get("flip_average", True) if flip_average is None else flip_average
+        # The blur the training faces carried (see ml.faces.blur_faces); applied to every input.
+        self.input_blur = float(self.metadata.get("input_blur_sigma", 0.0))
         height, width = self.metadata.get("input_size", (48, 48))
         self.input_size = (int(height), int(width))
         model = load_model(self.model_dir)
@@ -55,7 +58,7 @@ class EmotionClassifier:
         count = len(faces)
         if count == 0:
             return np.empty((0, len(EMOTIONS)), dtype=np.float32)
-        batch = faces[..., None].astype(np.float32)
+        batch = blur_faces(faces, self.input_blur)[..., None].astype(np.float32)
         if self.flip_average:
             batch = np.concatenate([batch, batch[:, :, ::-1]])
         probabilities = self._forward(self._tf.constant(batch)).numpy()
