@@ -5,6 +5,7 @@ import pytest
 
 from ml import evaluate, train
 from ml.data import load_image_folder
+from ml.faces import blur_faces
 from ml.model_io import load_model, read_metadata
 from ml.predictor import EmotionClassifier
 
@@ -64,9 +65,13 @@ def test_save_and_load_round_trip_gives_identical_outputs(trained):
 
     expected = original.predict(images[..., None].astype("float32"), verbose=0)
     np.testing.assert_allclose(reloaded.predict(images[..., None].astype("float32"), verbose=0), expected, rtol=1e-5, atol=1e-6)
-    # The fast path (one compiled call, no flip averaging) gives the same numbers.
+    # The fast path (one compiled call, no flip averaging) gives the model's numbers for the
+    # faces blurred as the metadata says (the training faces' blur).
     classifier = EmotionClassifier(trained / "export", flip_average=False)
-    np.testing.assert_allclose(classifier.predict(images), expected, rtol=1e-4, atol=1e-5)
+    assert classifier.input_blur == read_metadata(trained / "export")["input_blur_sigma"] == 3.0
+    blurred = blur_faces(images, classifier.input_blur)[..., None].astype("float32")
+    np.testing.assert_allclose(classifier.predict(images), original.predict(blurred, verbose=0), rtol=1e-4, atol=1e-5)
+    assert not np.allclose(classifier.predict(images), expected, atol=1e-3)
 
 
 def test_evaluate_prints_a_json_line_with_accuracy_and_writes_a_confusion_png(trained, tmp_path, capsys):
