@@ -50,6 +50,7 @@ def live_session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     ]
     context = {
         "session": session,
+        "duration": _duration(session),
         "chart": chart,
         "emotion_rows": emotion_rows,
         "alerts": session.alerts.order_by("-created_at"),
@@ -60,3 +61,12 @@ def live_session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     context = {"alerts": alert_list(owner=request.user).select_related("live_session")[:ALERTS_PAGE_SIZE]}
     return render(request, "detection/live_alerts.html", context)
+
+
+def _duration(session: LiveSession) -> str:
+    """How long the session ran (to its last save if it was interrupted), e.g. "1 min 05 s"."""
+    end = session.ended_at or session.last_saved_at
+    if end is None:
+        return "unknown"
+    minutes, seconds = divmod(round((end - session.started_at).total_seconds()), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

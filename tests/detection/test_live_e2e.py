@@ -42,21 +42,29 @@ def write_y4m(path: Path, frame_rgb: np.ndarray, frames: int = 10, fps: int = 10
     return path
 
 
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--use-fake-device-for-media-stream"]
+# Answers the camera permission prompt with "allow"; without it, headless Chromium refuses.
+ALLOW_CAMERA = "--use-fake-ui-for-media-stream"
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium: apt-get install -y chromium (.ci/run installs it)")
+
+
 @pytest.fixture
 def daphne_server(transactional_db) -> str:
     return live_server_url()
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium: apt-get install -y chromium (.ci/run installs it)")
+def screenshot(page, name: str) -> None:
+    if screenshot_dir := os.environ.get(SCREENSHOT_DIR_ENV):
+        page.screenshot(path=str(Path(screenshot_dir) / name), full_page=True)
+
+
+@needs_chromium
 def test_the_live_page_labels_the_astronaut_happy_and_stores_the_session(alice, daphne_server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     video = write_y4m(tmp_path / "astronaut.y4m", np.asarray(face_frame(640, 480)))
-    args = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]  # fmt: skip
+    args = [*BROWSER_ARGS, ALLOW_CAMERA, f"--use-file-for-fake-video-capture={video}"]
     cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(alice), "url": daphne_server}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
@@ -70,12 +78,13 @@ def test_the_live_page_labels_the_astronaut_happy_and_stores_the_session(alice, 
             face = page.locator("#live-faces .live-face").first
             expect(face).to_be_visible(timeout=60_000)
             page.wait_for_timeout(2_000)  # A few results, for the chart.
-            if screenshot_dir := os.environ.get(SCREENSHOT_DIR_ENV):
-                page.screenshot(path=str(Path(screenshot_dir) / "live.png"), full_page=True)
+            screenshot(page, "live.png")
             expect(face).to_have_attribute("data-emotion", "happy", timeout=20_000)
 
             page.get_by_role("button", name="Stop").click()
-            expect(page.get_by_role("link", name="See this session")).to_be_visible(timeout=20_000)
+            page.get_by_role("link", name="See this session").click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Live session of")
+            screenshot(page, "live_session.png")
         finally:
             browser.close()
 
@@ -83,3 +92,25 @@ def test_the_live_page_labels_the_astronaut_happy_and_stores_the_session(alice, 
     assert session.ended_at is not None
     assert session.frames_analyzed >= 1
     assert session.emotion_counts["happy"] >= 1
+
+
+@needs_chromium
+def test_a_refused_camera_permission_is_explained(alice, daphne_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(alice), "url": daphne_server}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            context = browser.new_context()
+            context.add_cookies([cookie])
+            page = context.new_page()
+            page.goto(f"{daphne_server}/detection/live/")
+            page.get_by_role("button", name="Start").click()
+
+            expect(page.locator("#live-message")).to_contain_text("Camera permission was refused", timeout=20_000)
+            expect(page.get_by_role("button", name="Start")).to_be_enabled()
+        finally:
+            browser.close()
+
+    assert not LiveSession.objects.exists()

@@ -1,6 +1,7 @@
 """A stored live session: its figures and its timeline, for its owner only."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -39,6 +40,12 @@ def test_it_shows_the_figures_and_the_timeline(alice_client, session):
     data = json.loads(html.split('<script id="live-session-data" type="application/json">')[1].split("</script>")[0])
     assert data["emotions"] == list(EMOTIONS)
     assert [point["t"] for point in data["timeline"]] == [0, 1]
+
+
+def test_it_says_how_long_the_session_ran(alice_client, session):
+    LiveSession.objects.filter(pk=session.pk).update(ended_at=session.started_at + timedelta(seconds=65))
+
+    assert "1 min 05 s, ended" in alice_client.get(session.get_absolute_url()).content.decode()
 
 
 def test_it_lists_the_alerts_of_the_session(alice_client, alice, session):
