@@ -149,6 +149,15 @@ def live_session_end(*, session_id: int, progress: dict) -> bool:
     return True
 
 
+def live_session_duration(session: LiveSession) -> str:
+    """How long the session ran (to its last save if it was interrupted), e.g. "1 min 05 s"."""
+    end = session.ended_at or session.last_saved_at
+    if end is None:
+        return "unknown"
+    minutes, seconds = divmod(round((end - session.started_at).total_seconds()), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
 # --- Reading ---------------------------------------------------------------------------------
 
 

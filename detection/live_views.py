@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from detection.alerts import alert_list, alert_rule_get
-from detection.live import live_session_get
+from detection.live import live_session_duration, live_session_get
 from detection.models import LiveSession
 from detection.sms import sms_is_configured
 from ml.emotions import EMOTIONS, STRESS_WEIGHTS
@@ -50,7 +50,7 @@ def live_session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     ]
     context = {
         "session": session,
-        "duration": _duration(session),
+        "duration": live_session_duration(session),
         "chart": chart,
         "emotion_rows": emotion_rows,
         "alerts": session.alerts.order_by("-created_at"),
@@ -62,11 +62,3 @@ def alerts(request: HttpRequest) -> HttpResponse:
     context = {"alerts": alert_list(owner=request.user).select_related("live_session")[:ALERTS_PAGE_SIZE]}
     return render(request, "detection/live_alerts.html", context)
 
-
-def _duration(session: LiveSession) -> str:
-    """How long the session ran (to its last save if it was interrupted), e.g. "1 min 05 s"."""
-    end = session.ended_at or session.last_saved_at
-    if end is None:
-        return "unknown"
-    minutes, seconds = divmod(round((end - session.started_at).total_seconds()), 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

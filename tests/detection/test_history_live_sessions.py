@@ -13,7 +13,8 @@ REPORTS = reverse("detection:reports")
 
 def make_session(owner, *, days_ago: int = 0, **fields) -> LiveSession:
     session = LiveSession.objects.create(owner=owner, frames_analyzed=40, faces_seen=10, stress_sum=3.0, peak_stress=0.9, **fields)
-    LiveSession.objects.filter(pk=session.pk).update(started_at=timezone.now() - timedelta(days=days_ago))
+    started_at = timezone.now() - timedelta(days=days_ago)
+    LiveSession.objects.filter(pk=session.pk).update(started_at=started_at, ended_at=started_at + timedelta(seconds=90))
     return session
 
 
@@ -24,7 +25,7 @@ def test_the_history_lists_the_users_live_sessions(alice_client, alice, bob):
 
     assert "Live sessions" in html
     assert mine.get_absolute_url() in html
-    assert "40 frames" in html
+    assert "1 min 30 s · 40 frames" in html
     assert "stress 0.30" in html
     assert theirs.get_absolute_url() not in html
 
