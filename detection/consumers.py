@@ -92,6 +92,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.analysis_task: asyncio.Task | None = None
         self.last_frame: bytes | None = None
         self.ended = False
+        self.saver: asyncio.Task | None = None
         self.session = await database_sync_to_async(live_session_start)(owner=self.user)
         self.alert_window = AlertWindow(await database_sync_to_async(alert_rule_get)(user=self.user))
         self.alerts_group = alerts_group_name(self.user.pk)
@@ -235,7 +236,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.ended:
             return
         self.ended = True
-        self.saver.cancel()
+        if self.saver is not None:
+            self.saver.cancel()
         if self.analysis_task is not None:
             # Let the frame being analysed finish, so that it is counted.
             await asyncio.wait([self.analysis_task], timeout=5)
