@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from detection.inference import analyze_image
 from detection.models import Alert, AlertRule, Analysis, LiveSession
 from ml.emotions import EMOTIONS
+from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
 from tests.detection.live_support import face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
 
 # Loading the model and analysing frames takes a few seconds.
@@ -284,3 +285,32 @@ def test_an_alert_fires_during_the_session_and_reaches_the_page(alice, redis_lay
     assert stored.live_session_id == hello["id"]
     assert (stored.stress_frames, stored.window_frames) == (2, 2)
 
+
+
+@pytest.mark.redis
+def test_a_failing_sms_is_reported_and_the_session_goes_on(alice, redis_layer, fake_twilio, celery_eager):  # noqa: F811
+    fake_twilio.mode = "unavailable"
+    alice.sms_alerts_enabled = True
+    alice.save()
+    AlertRule.objects.create(owner=alice, emotions=list(EMOTIONS), window=3, threshold=1, cooldown_minutes=15)
+    cookie = session_cookie(alice)
+
+    async def scenario():
+        socket, _ = await open_socket(cookie)
+        try:
+            for _ in range(2):
+                await send_frame(socket, face_frame_jpeg())
+            stored = await socket.receive_json_from(timeout=10)
+            failed = await socket.receive_json_from(timeout=10)
+            after = await send_frame(socket, face_frame_jpeg())
+        finally:
+            await socket.disconnect()
+        return stored, failed, after
+
+    stored, failed, after = async_to_sync(scenario)()
+
+    assert (stored["type"], stored["status"]) == ("alert", Alert.Status.PENDING)
+    assert (failed["type"], failed["id"], failed["status"]) == ("alert", stored["id"], Alert.Status.FAILED)
+    assert "20503" in failed["error"]
+    assert after["type"] == "result"
+    assert LiveSession.objects.get(owner=alice).frames_analyzed == 3
