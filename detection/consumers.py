@@ -19,7 +19,8 @@ Server to client (JSON text)
     still being analysed: it is dropped, never queued) or ``bad_message``.
     ``{"type": "snapshot", "analysis", "url"}``: the snapshot was stored.
     ``{"type": "alert", ...}``: a stress alert fired or its SMS status changed.
-    ``{"type": "stopped", "session", "url"}``: after ``stop``.
+    ``{"type": "stopped", "session", "url"}``: after ``stop`` (both null when no frame was
+    analysed: such a session is not kept).
 
 Flow control: at most one frame per connection is analysed at a time; the client should send
 the next frame only after the answer to the previous one. Analysis runs on a small thread pool
@@ -120,8 +121,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if kind == "snapshot":
             await self.snapshot()
         elif kind == "stop":
-            await self.end_session()
-            await self.send_json({"type": "stopped", "session": self.session.pk, "url": self.session.get_absolute_url()})
+            kept = await self.end_session()
+            # A session without any analysed frame is not kept, so there is nothing to link to.
+            url = self.session.get_absolute_url() if kept else None
+            await self.send_json({"type": "stopped", "session": self.session.pk if kept else None, "url": url})
             await self.close()
         else:
             await self.send_error("bad_message", f"Unknown message type {kind!r}.")
@@ -232,16 +235,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 except Exception:
                     logger.exception("Could not save live session %s", self.session.pk)
 
-    async def end_session(self) -> None:
+    async def end_session(self) -> bool:
+        """Save the session a last time; False when it was not kept (no frame analysed)."""
         if self.ended:
-            return
+            return self.tracker.frames_analyzed > 0
         self.ended = True
         if self.saver is not None:
             self.saver.cancel()
         if self.analysis_task is not None:
             # Let the frame being analysed finish, so that it is counted.
             await asyncio.wait([self.analysis_task], timeout=5)
-        await database_sync_to_async(live_session_end)(session_id=self.session.pk, progress=self.tracker.progress())
+        return await database_sync_to_async(live_session_end)(session_id=self.session.pk, progress=self.tracker.progress())
 
     # --- Helpers -----------------------------------------------------------------------------
 

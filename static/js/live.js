@@ -252,8 +252,12 @@
         els.message.append(Object.assign(document.createElement("a"), { href: message.url, textContent: "See its analysis" }));
         break;
       case "stopped":
-        setStatus("Stopped. ");
-        els.status.append(Object.assign(document.createElement("a"), { href: message.url, textContent: "See this session" }));
+        if (message.url) {
+          setStatus("Stopped. ");
+          els.status.append(Object.assign(document.createElement("a"), { href: message.url, textContent: "See this session" }));
+        } else {
+          setStatus("Stopped before any frame was analysed; nothing was saved.");
+        }
         break;
     }
   }

@@ -230,7 +230,7 @@ def test_stop_ends_the_session_and_a_session_without_frames_is_not_kept(alice, a
 
     stopped, closed = async_to_sync(scenario)()
 
-    assert stopped["type"] == "stopped"
+    assert stopped == {"type": "stopped", "session": None, "url": None}
     assert closed["type"] == "websocket.close"
     assert not LiveSession.objects.filter(owner=alice).exists()
 
