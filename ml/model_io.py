@@ -21,10 +21,20 @@ class ModelFilesError(FileNotFoundError):
 
 
 def export_model(model, directory: str | Path, metadata: dict[str, Any]) -> Path:
+    import keras
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / ARCHITECTURE_FILE).write_text(model.to_json())
-    model.save_weights(directory / WEIGHTS_FILE)
+    # The architecture without its training set-up: a compiled model's JSON names its optimizer,
+    # and its weights file then carries the optimizer's state too (twice the weights again for
+    # Adam), none of which inference needs.
+    config = json.loads(model.to_json())
+    config.pop("compile_config", None)
+    architecture = json.dumps(config)
+    (directory / ARCHITECTURE_FILE).write_text(architecture)
+    plain = keras.models.model_from_json(architecture)
+    plain.set_weights(model.get_weights())
+    plain.save_weights(directory / WEIGHTS_FILE)
     metadata = {"labels": list(EMOTIONS), **metadata}
     (directory / METADATA_FILE).write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
     return directory

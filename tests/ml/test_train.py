@@ -1,5 +1,6 @@
 import json
 
+import h5py
 import numpy as np
 import pytest
 
@@ -37,6 +38,10 @@ def test_training_writes_checkpoints_a_log_and_an_export(trained):
     assert metadata["labels"] == ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"]
     assert metadata["input_size"] == [48, 48]
     assert 0.0 <= metadata["val_accuracy"] <= 1.0
+    # Only what inference needs: no optimizer in the architecture, and so none in the weights.
+    assert "compile_config" not in json.loads((trained / "export" / "model.json").read_text())
+    with h5py.File(trained / "export" / "model.weights.h5") as weights:
+        assert "optimizer" not in weights
 
 
 def test_a_second_run_into_the_same_folder_needs_resume(trained):
