@@ -22,6 +22,10 @@ DEFAULT_CASCADE = "haarcascade_frontalface_alt2.xml"
 DETECTION_SIDE = 320
 # Smallest face searched for, in pixels of the scaled copy.
 MIN_FACE = 24
+# ...but the copy is never scaled below this, so faces of MIN_FACE / MIN_SCALE = 48 px are found
+# in an image of any size (a 640x480 frame is scaled by exactly this; a large photo is searched
+# at half its size, slower but not blind to small faces).
+MIN_SCALE = 0.5
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class FaceDetector:
     def detect(self, gray: np.ndarray) -> list[Box]:
         """Boxes of the faces in a grayscale uint8 image, largest first."""
         height, width = gray.shape[:2]
-        scale = min(1.0, self.detection_side / max(height, width))
+        scale = min(1.0, max(self.detection_side / max(height, width), MIN_SCALE))
         small = gray if scale == 1.0 else cv2.resize(gray, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
         small = cv2.equalizeHist(small)
         found = self._cascade().detectMultiScale(

@@ -84,3 +84,15 @@ def test_the_analyzer_is_safe_to_share_between_threads(astronaut_jpeg, astronaut
 def test_bad_input_raises_the_documented_error():
     with pytest.raises(ml.InvalidImageError):
         ml.analyze(b"not an image")
+
+
+def test_a_small_face_in_a_large_photo_is_found():
+    from skimage import data
+
+    canvas = np.full((1536, 2048, 3), 180, np.uint8)
+    canvas[700:1212, 1200:1712] = data.astronaut()  # A ~100 px face in a 2048 px wide photo.
+
+    result = ml.analyze(canvas)
+
+    assert len(result.faces) == 1
+    assert 1300 < result.faces[0].box.x + result.faces[0].box.w / 2 < 1500
