@@ -76,7 +76,12 @@ def test_save_and_load_round_trip_gives_identical_outputs(trained):
     assert classifier.input_blur == read_metadata(trained / "export")["input_blur_sigma"] == 3.0
     blurred = blur_faces(images, classifier.input_blur)[..., None].astype("float32")
     np.testing.assert_allclose(classifier.predict(images), original.predict(blurred, verbose=0), rtol=1e-4, atol=1e-5)
-    assert not np.allclose(classifier.predict(images), expected, atol=1e-3)
+    # A barely trained model may not care about blur, so check what reaches it directly.
+    seen, forward = [], classifier._forward
+    classifier._forward = lambda batch: seen.append(batch.numpy()) or forward(batch)
+    classifier.predict(images)
+    np.testing.assert_array_equal(seen[0], blurred)
+    assert not np.array_equal(blurred[..., 0], images)
 
 
 def test_evaluate_prints_a_json_line_with_accuracy_and_writes_a_confusion_png(trained, tmp_path, capsys):
