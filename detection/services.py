@@ -6,7 +6,6 @@ models' files or statuses directly.
 
 from __future__ import annotations
 
-import io
 import logging
 
 from django.conf import settings
@@ -16,19 +15,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
 from detection.alerts import alerts_check_analysis
 from detection.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
 from detection.inference import InvalidImageError, analyze_image
 from detection.models import Analysis, DetectedFace
-from ml.images import MAX_PIXELS, encode_jpeg, to_rgb_array
+from ml.images import encode_jpeg, to_rgb_array
 
 logger = logging.getLogger(__name__)
 
-# What "real image" means for uploads and URLs; anything else Pillow could open is refused.
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "GIF")
 STORED_JPEG_QUALITY = 92
 
 
@@ -93,18 +89,12 @@ def _read_upload(image: File) -> bytes:
 def _normalised_jpeg(content: bytes) -> ContentFile:
     """The image as we keep it: upright (EXIF orientation applied), RGB, first frame only, at
     most ml.images.MAX_SIDE on its long side (the size the face boxes refer to), re-encoded as
-    JPEG without any metadata (no EXIF, GPS or camera details)."""
+    JPEG without any metadata (no EXIF, GPS or camera details). Decoding and its checks (formats,
+    size limits, damage) are ml.images', whose messages are written for users."""
     try:
-        Image.open(io.BytesIO(content), formats=ACCEPTED_FORMATS).close()
         rgb = to_rgb_array(content)
-    except UnidentifiedImageError:
-        raise ValidationError("The file is not an image we can read (JPEG, PNG, WebP, BMP or GIF).") from None
-    except Image.DecompressionBombError:
-        raise ValidationError(f"The image is too large (the limit is {MAX_PIXELS // 1_000_000} megapixels).") from None
     except InvalidImageError as error:
         raise ValidationError(str(error)) from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(f"The image is damaged or truncated ({error}).") from None
     return ContentFile(encode_jpeg(rgb, STORED_JPEG_QUALITY), name="original.jpg")
 
 

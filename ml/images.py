@@ -19,6 +19,8 @@ MAX_PIXELS = 40_000_000
 # right after decoding, which bounds memory and time for every later step.
 MAX_SIDE = 2048
 MIN_SIDE = 16
+# The file formats we read; Pillow opens more (TIFF, ICO, ...), which we do not promise to handle.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "GIF")
 
 ImageInput = Union[bytes, bytearray, memoryview, BinaryIO, str, Path, Image.Image, np.ndarray]
 
@@ -35,7 +37,7 @@ def _open(source) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(source)
+            image = Image.open(source, formats=ACCEPTED_FORMATS)
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise InvalidImageError(
