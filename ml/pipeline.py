@@ -17,7 +17,7 @@ import numpy as np
 from ml.emotions import EMOTIONS, stress_level, stress_score
 from ml.faces import Box, FaceDetector, crop_faces
 from ml.images import ImageInput, encode_jpeg, to_rgb_array
-from ml.predictor import EmotionClassifier, get_classifier
+from ml.predictor import EmotionClassifier
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def get_analyzer(model_dir: str | Path | None = None) -> Analyzer:
     key = str(Path(model_dir).resolve()) if model_dir else ""
     with _analyzers_lock:
         if key not in _analyzers:
-            _analyzers[key] = Analyzer(get_classifier(model_dir))
+            _analyzers[key] = Analyzer(EmotionClassifier(model_dir))
         return _analyzers[key]
 
 

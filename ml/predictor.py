@@ -8,7 +8,6 @@ every frame's faces in a single call.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -37,14 +36,12 @@ class EmotionClassifier:
         height, width = self.metadata.get("input_size", (48, 48))
         self.input_size = (int(height), int(width))
         model = load_model(self.model_dir)
-        self._model = model
         self._forward = tf.function(
             lambda pixels: model(pixels, training=False),
             input_signature=[tf.TensorSpec((None, height, width, 1), tf.float32)],
             reduce_retracing=True,
         )
         self._tf = tf
-        self._lock = threading.Lock()
         self.predict(np.zeros((1, height, width), dtype=np.uint8))  # Trace now, not on the first request.
 
     @property
@@ -65,16 +62,3 @@ class EmotionClassifier:
         if self.flip_average:
             probabilities = (probabilities[:count] + probabilities[count:]) / 2
         return probabilities
-
-
-_default: dict[str, EmotionClassifier] = {}
-_default_lock = threading.Lock()
-
-
-def get_classifier(model_dir: str | Path | None = None) -> EmotionClassifier:
-    """The process-wide classifier for ``model_dir`` (the shipped model by default)."""
-    key = str(Path(model_dir).resolve()) if model_dir else ""
-    with _default_lock:
-        if key not in _default:
-            _default[key] = EmotionClassifier(model_dir)
-        return _default[key]
