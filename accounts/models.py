@@ -26,6 +26,9 @@ class User(AbstractUser):
         default=False,
         help_text="Send a text message to your phone number when sustained stress is detected.",
     )
+    # Alerts created after this are "unread" (the count in the navigation); opening the alerts
+    # page moves it to now.
+    alerts_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -255,3 +255,16 @@ def alert_publish(*, alert: Alert) -> None:
 def alert_list(*, owner: User):
     """The owner's alerts, newest first."""
     return Alert.objects.filter(owner=owner).order_by("-created_at", "-id")
+
+
+def alert_unread_count(*, owner: User) -> int:
+    """How many of the owner's alerts came after they last opened the alerts page."""
+    alerts = alert_list(owner=owner)
+    if owner.alerts_seen_at:
+        alerts = alerts.filter(created_at__gt=owner.alerts_seen_at)
+    return alerts.count()
+
+
+def alerts_mark_seen(*, user: User) -> None:
+    user.alerts_seen_at = timezone.now()
+    User.objects.filter(pk=user.pk).update(alerts_seen_at=user.alerts_seen_at)

@@ -11,7 +11,8 @@ Client to server
 Server to client (JSON text)
     ``{"type": "session", "id", "url"}``: once, on connecting.
     ``{"type": "result", "seq", "faces": [{"box", "probabilities", "dominant", "confidence",
-    "stress"}], "dominant", "stress", "width", "height", "ms"}``: one per analysed frame;
+    "stress"}], "dominant", "stress", "stress_level", "width", "height", "ms"}``: one per
+    analysed frame (``stress_level`` is low, moderate or high);
     ``seq`` counts analysed frames, ``ms`` is the server's analysis time.
     ``{"type": "error", "code", "message"}``: a frame or message was refused; ``code`` is
     ``bad_frame`` (not a JPEG we can read), ``too_large``, ``rate_limited`` (more than
@@ -170,6 +171,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     "faces": [face.to_dict() for face in result.faces],
                     "dominant": result.dominant,
                     "stress": round(result.stress, 4),
+                    "stress_level": result.stress_level,
                     "width": result.width,
                     "height": result.height,
                     "ms": round(elapsed_ms, 1),

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from detection.alerts import alert_list, alert_rule_get
+from detection.alerts import alert_list, alert_rule_get, alerts_mark_seen
 from detection.live import live_session_duration, live_session_get
 from detection.models import LiveSession
+from detection.presentation import uncertain_below
 from detection.sms import sms_is_configured
 from ml.emotions import EMOTIONS, STRESS_WEIGHTS
 
@@ -28,6 +29,7 @@ def live(request: HttpRequest) -> HttpResponse:
         "emotions": list(EMOTIONS),
         "stressWeights": STRESS_WEIGHTS,
         "maxFps": settings.LIVE_MAX_FPS,
+        "uncertainBelow": uncertain_below(),
     }
     context = {
         "config": config,
@@ -59,6 +61,7 @@ def live_session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def alerts(request: HttpRequest) -> HttpResponse:
-    context = {"alerts": alert_list(owner=request.user).select_related("live_session")[:ALERTS_PAGE_SIZE]}
-    return render(request, "detection/live_alerts.html", context)
+    alerts = list(alert_list(owner=request.user).select_related("live_session")[:ALERTS_PAGE_SIZE])
+    alerts_mark_seen(user=request.user)  # Before rendering, so the navigation's count is cleared.
+    return render(request, "detection/live_alerts.html", {"alerts": alerts})
 

@@ -31,13 +31,14 @@ def analysis_list(
     if dominant_emotion:
         analyses = analyses.filter(dominant_emotion=dominant_emotion)
     if created_from:
-        analyses = analyses.filter(created_at__gte=_start_of_day(created_from))
+        analyses = analyses.filter(created_at__gte=start_of_day(created_from))
     if created_to:
-        analyses = analyses.filter(created_at__lt=_start_of_day(created_to + dt.timedelta(days=1)))
+        analyses = analyses.filter(created_at__lt=start_of_day(created_to + dt.timedelta(days=1)))
     return analyses.order_by("-created_at", "-id")
 
 
-def _start_of_day(day: dt.date) -> dt.datetime:
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the current time zone."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -62,7 +63,7 @@ def analysis_list_with_faces(*, owner: User, **filters) -> QuerySet[Analysis]:
 
 
 def _done_analyses_since(*, owner: User, since: dt.date) -> QuerySet[Analysis]:
-    return Analysis.objects.filter(owner=owner, status=Analysis.Status.DONE, face_count__gt=0, created_at__gte=_start_of_day(since))
+    return Analysis.objects.filter(owner=owner, status=Analysis.Status.DONE, face_count__gt=0, created_at__gte=start_of_day(since))
 
 
 def stress_daily(*, owner: User, since: dt.date) -> list[dict]:

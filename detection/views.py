@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,12 +19,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-import ml
 from detection import selectors
 from detection.forms import AnalyzeForm, HistoryFilterForm
-from detection.images import thumbnail_jpeg
+from detection.images import numbered_jpeg, thumbnail_jpeg
 from detection.live import live_session_list, live_session_summary
 from detection.models import Analysis
+from detection.presentation import emotion_palette, faces_in_reading_order, is_uncertain, number_badge_radius, uncertain_below
+from detection.report_figures import daily_stress_series, period_days, report_headline
 from detection.services import analysis_create, analysis_delete
 from detection.suggestions import NO_FACE_SUGGESTION, suggestion_for
 from ml.emotions import EMOTIONS
@@ -70,17 +72,26 @@ def _get_analysis_or_404(request: HttpRequest, analysis_id: int) -> Analysis:
 
 def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = _get_analysis_or_404(request, analysis_id)
-    faces = list(analysis.faces.all())
+    faces = faces_in_reading_order(analysis.faces.all())
     for face in faces:
         face.crop = _face_crop(analysis, face)
+        face.uncertain = is_uncertain(face.confidence)
+    # The image's stress is its most stressed face's; the headline and the suggestion speak
+    # about that face, so they never contradict each other.
+    most_stressed = max(faces, key=lambda face: face.stress, default=None)
+    suggestion = NO_FACE_SUGGESTION
+    if most_stressed:
+        suggestion = suggestion_for(emotion=most_stressed.dominant_emotion, stress=analysis.stress, uncertain=most_stressed.uncertain)
     context = {
         "analysis": analysis,
         "faces": faces,
-        "faces_chart_data": [{"index": face.index, "probabilities": face.probabilities} for face in faces],
-        "stress_level": ml.stress_level(analysis.stress) if analysis.stress is not None else "",
-        "suggestion": suggestion_for(analysis.dominant_emotion),
-        "no_face_suggestion": NO_FACE_SUGGESTION,
+        "most_stressed": most_stressed,
+        "faces_chart_data": [{"number": face.number, "probabilities": face.probabilities} for face in faces],
+        "suggestion": suggestion,
+        "uncertain_below": uncertain_below(),
+        "badge_radius": number_badge_radius(width=analysis.width or 0, height=analysis.height or 0),
     }
+    context["badge_font"] = round(context["badge_radius"] * 1.2)
     return render(request, "detection/analysis_detail.html", context)
 
 
@@ -88,8 +99,8 @@ FACE_CROP_PX = 72
 
 
 def _face_crop(analysis: Analysis, face) -> dict[str, int] | None:
-    """CSS numbers to show the face cut out of the original image (a scaled background), so a
-    face's card shows which face it is."""
+    """Numbers to show the face cut out of the original image (a scaled background, set by
+    analysis.js), so a face's card shows which face it is."""
     if not analysis.width or not analysis.height:
         return None
     scale = FACE_CROP_PX / max(face.w, face.h, 1)
@@ -128,15 +139,21 @@ def analysis_image(request: HttpRequest, analysis_id: int, kind: str) -> HttpRes
     except Analysis.DoesNotExist:
         raise Http404("No such image.") from None
     if kind == "thumbnail":
-        field = analysis.annotated or analysis.original
+        field = analysis.original or analysis.annotated
         if not field:
             raise Http404("No such image.")
-        response = HttpResponse(thumbnail_jpeg(field), content_type="image/jpeg")
+        response = HttpResponse(thumbnail_jpeg(field, faces=list(analysis.faces.all())), content_type="image/jpeg")
     else:
         field = analysis.original if kind == "original" else analysis.annotated
         if not field or not field.storage.exists(field.name):
             raise Http404("No such image.")
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
+        if kind == "annotated" and request.GET.get("download"):
+            # The marked image with the same face numbers as the result page, as a file.
+            faces = faces_in_reading_order(analysis.faces.all())
+            response = HttpResponse(numbered_jpeg(field, faces=faces, palette=emotion_palette()), content_type="image/jpeg")
+            response["Content-Disposition"] = f'attachment; filename="stress-detector-analysis-{analysis.pk}.jpg"'
+        else:
+            response = FileResponse(field.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -180,14 +197,18 @@ def _report_period(request: HttpRequest) -> int:
     return days if days in REPORT_PERIODS_DAYS else 30
 
 
+def _report_since(days: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=days - 1)
+
+
 def reports(request: HttpRequest) -> HttpResponse:
     days = _report_period(request)
-    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    since = _report_since(days)
+    period = period_days(since=since, days=days)
     chart_data = {
-        # Every day of the period, so days without analyses show as gaps rather than vanish.
-        "days": [(since + dt.timedelta(days=offset)).isoformat() for offset in range(days)],
+        "days": period,
         "emotions": list(EMOTIONS),
-        "stress": selectors.stress_daily(owner=request.user, since=since),
+        "stress": daily_stress_series(points=selectors.stress_daily(owner=request.user, since=since), days=period),
         "shares": selectors.emotion_shares_daily(owner=request.user, since=since),
         "totals": selectors.emotion_totals(owner=request.user, since=since),
     }
@@ -195,9 +216,12 @@ def reports(request: HttpRequest) -> HttpResponse:
         "days": days,
         "periods": REPORT_PERIODS_DAYS,
         "since": since,
+        "until": timezone.localdate(),
         "chart_data": chart_data,
-        "has_data": bool(chart_data["stress"]),
+        "has_data": any(point["mean_stress"] is not None for point in chart_data["stress"]),
+        "headline": report_headline(owner=request.user, since=since, days=days),
         "live_summary": live_session_summary(owner=request.user, since=since),
+        "json_export_query": urlencode({"format": "json", "created_from": since.isoformat()}),
     }
     return render(request, "detection/reports.html", context)
 
@@ -217,8 +241,11 @@ CSV_COLUMNS = [
 
 
 def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """Every analysis of the user, one row per face (one row with empty face columns when none)."""
-    analyses = selectors.analysis_list_with_faces(owner=request.user)
+    """The user's analyses in the report's period (``days``, as on the reports page), one row
+    per face (one row with empty face columns when none)."""
+    days = _report_period(request)
+    since = _report_since(days)
+    analyses = selectors.analysis_list_with_faces(owner=request.user, created_from=since)
     writer = csv.writer(_Echo())
 
     def rows():
@@ -237,7 +264,7 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
                 probabilities = [_number(face.probabilities.get(label)) for label in EMOTIONS]
                 yield writer.writerow(base + box + scores + probabilities)
 
-    filename = f"stress-detector-analyses-{timezone.localdate().isoformat()}.csv"
+    filename = f"stress-detector-analyses-{since.isoformat()}-to-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -7,6 +7,7 @@ from stressdetector import views
 # served by a view that checks their owner.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("palette.css", views.palette, name="palette"),
     path("accounts/", include("accounts.urls")),
     path("detection/", include("detection.urls")),
     path("api/", include("detection.api.urls")),

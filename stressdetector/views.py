@@ -1,11 +1,35 @@
+import datetime as dt
+from functools import cache
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
+from detection.dashboard import dashboard_summary
+from detection.presentation import emotion_palette, palette_css
 from ml.emotions import EMOTIONS
 
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what the product does, and the way in."""
+    """Signed-in users get their dashboard; everyone else the landing page: what the product
+    does, and the way in."""
+    if request.user.is_authenticated:
+        return render(request, "dashboard.html", dashboard_summary(owner=request.user))
     return render(request, "home.html", {"emotions": EMOTIONS})
+
+
+@cache
+def _palette_stylesheet() -> str:
+    return palette_css(emotion_palette())
+
+
+@login_not_required
+@require_GET
+def palette(request: HttpRequest) -> HttpResponse:
+    """The emotion palette as CSS, generated from the colours ml/ draws faces with: the one
+    definition every template and chart uses."""
+    response = HttpResponse(_palette_stylesheet(), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={int(dt.timedelta(hours=1).total_seconds())}"
+    return response

@@ -21,9 +21,9 @@ def test_the_landing_page_explains_the_product_to_a_visitor(client):
 def test_the_navigation_links_every_feature(alice_client):
     html = alice_client.get(reverse("home")).content.decode()
 
-    for name in ("detection:live", "detection:analyze", "detection:history", "detection:reports", "profile"):
+    for name in ("detection:live", "detection:analyze", "detection:history", "detection:reports", "detection:alerts", "profile"):
         assert f'href="{reverse(name)}"' in html
-    assert "You are logged in as Alice Liddell" in html
+    assert "Hello, Alice Liddell" in html
     assert f'action="{reverse("logout")}"' in html
     assert reverse("admin:index") not in html
 

@@ -1,12 +1,26 @@
 // Chart.js helpers shared by the pages. Chart.js itself is the vendored UMD build, loaded by
-// the page as a classic script before this module (window.Chart).
-import { EMOTIONS, emotionColour, emotionLabel } from "./emotions.js";
+// the page as a classic script before this module (window.Chart). Colours come from
+// emotions.js (the one palette), numbers and days from format.js.
+import { EMOTIONS, STRESS_COLOUR, emotionColour, emotionLabel } from "./emotions.js";
+import { formatDay, percent } from "./format.js";
 
-const percent = (value) => `${Math.round(value * 100)}%`;
+// Legends draw each series as a short line in its colour (a dashed or thick line drawn as a
+// box would be a blob).
+export const LINE_LEGEND = { position: "bottom", labels: { usePointStyle: true, pointStyle: "line", boxWidth: 24 } };
+const DAY_TICKS = { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 };
+const PERCENT_AXIS = { min: 0, max: 1, ticks: { callback: percent } };
+
+// Printing resizes the page: let the charts follow (Chart.js listens to resizes, not print).
+const charts = [];
+window.addEventListener("beforeprint", () => charts.forEach((chart) => chart.resize()));
+function track(chart) {
+  charts.push(chart);
+  return chart;
+}
 
 // A horizontal bar per emotion: one face's seven probabilities.
 export function probabilityBarChart(canvas, probabilities) {
-  return new window.Chart(canvas, {
+  return track(new window.Chart(canvas, {
     type: "bar",
     data: {
       labels: EMOTIONS.map(emotionLabel),
@@ -20,47 +34,54 @@ export function probabilityBarChart(canvas, probabilities) {
       indexAxis: "y",
       maintainAspectRatio: false,
       animation: false,
-      scales: { x: { min: 0, max: 1, ticks: { callback: percent } } },
+      scales: { x: PERCENT_AXIS },
       plugins: {
         legend: { display: false },
         tooltip: { callbacks: { label: (item) => percent(item.parsed.x) } },
       },
     },
-  });
+  }));
 }
 
-// Daily mean stress (0..1) as a line over every day in `days` (gaps where there was no data).
+// Daily mean stress (0..1) over every day in `days` (ISO dates): a day without data is a gap
+// in the line, not a straight segment across it.
 export function stressLineChart(canvas, days, points) {
   const byDate = new Map(points.map((point) => [point.date, point.mean_stress]));
-  return new window.Chart(canvas, {
+  return track(new window.Chart(canvas, {
     type: "line",
     data: {
-      labels: days,
+      labels: days.map(formatDay),
       datasets: [{
         label: "Mean stress",
         data: days.map((day) => byDate.get(day) ?? null),
-        spanGaps: true,
-        borderColor: emotionColour("angry"),
-        backgroundColor: emotionColour("angry", 0.15),
-        fill: true,
+        spanGaps: false,
+        borderColor: STRESS_COLOUR,
+        backgroundColor: "rgba(33, 37, 41, 0.08)",
+        borderWidth: 2.5,
+        pointRadius: 3,
+        fill: false,
         tension: 0.25,
       }],
     },
     options: {
       maintainAspectRatio: false,
-      scales: { y: { min: 0, max: 1 } },
-      plugins: { legend: { display: false } },
+      animation: false,
+      scales: { x: { ticks: DAY_TICKS }, y: PERCENT_AXIS },
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { label: (item) => `Mean stress ${percent(item.parsed.y)}` } },
+      },
     },
-  });
+  }));
 }
 
 // Per day, the share of analyses each emotion dominated, as stacked bars.
 export function emotionSharesChart(canvas, days, shares) {
   const byDate = new Map(shares.map((day) => [day.date, day.shares]));
-  return new window.Chart(canvas, {
+  return track(new window.Chart(canvas, {
     type: "bar",
     data: {
-      labels: days,
+      labels: days.map(formatDay),
       datasets: EMOTIONS.map((emotion) => ({
         label: emotionLabel(emotion),
         data: days.map((day) => byDate.get(day)?.[emotion] ?? 0),
@@ -69,11 +90,50 @@ export function emotionSharesChart(canvas, days, shares) {
     },
     options: {
       maintainAspectRatio: false,
+      animation: false,
       scales: {
-        x: { stacked: true },
-        y: { stacked: true, min: 0, max: 1, ticks: { callback: percent } },
+        x: { stacked: true, ticks: DAY_TICKS },
+        y: { ...PERCENT_AXIS, stacked: true },
       },
-      plugins: { tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${percent(item.parsed.y)}` } } },
+      plugins: {
+        legend: { position: "bottom", labels: { boxWidth: 12 } },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${percent(item.parsed.y)}` } },
+      },
     },
-  });
+  }));
+}
+
+// Emotion lines and a stress line over time (the live page and a stored live session).
+export function timelineChart(canvas, { labels, series, stress, xTitle }) {
+  return track(new window.Chart(canvas, {
+    type: "line",
+    data: {
+      labels,
+      datasets: [
+        ...EMOTIONS.map((emotion) => ({
+          label: emotionLabel(emotion), data: series[emotion], pointStyle: "line",
+          borderColor: emotionColour(emotion), backgroundColor: emotionColour(emotion),
+          borderWidth: 1.5, pointRadius: 0, tension: 0.3, spanGaps: false,
+        })),
+        {
+          label: "Stress", data: stress, pointStyle: "line",
+          borderColor: STRESS_COLOUR, backgroundColor: STRESS_COLOUR,
+          borderWidth: 3.5, pointRadius: 0, tension: 0.3, spanGaps: false,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      interaction: { mode: "index", intersect: false },
+      scales: {
+        x: { title: { display: Boolean(xTitle), text: xTitle }, ticks: { maxTicksLimit: 8, maxRotation: 0 } },
+        y: PERCENT_AXIS,
+      },
+      plugins: {
+        legend: LINE_LEGEND,
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${percent(item.raw)}` } },
+      },
+    },
+  }));
 }

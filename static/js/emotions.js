@@ -1,24 +1,24 @@
-// The seven emotions and their colours, mirroring ml/emotions.py EMOTIONS and
-// ml/annotate.py EMOTION_COLOURS (RGB), so a face's circle and its chart bar match.
-// tests/detection/test_static_emotions.py checks that the two stay the same.
+// The seven emotions and their colours. The colours come from /palette.css (generated from the
+// colours ml/ circles faces with), read here from its CSS custom properties, so a face's circle,
+// its chart bar and its label always match. tests/detection/test_static_emotions.py checks the
+// list of emotions against ml/emotions.py.
 
 export const EMOTIONS = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"];
 
-export const EMOTION_COLOURS = {
-  angry: [220, 53, 69],
-  disgust: [111, 66, 193],
-  fear: [253, 126, 20],
-  happy: [25, 135, 84],
-  neutral: [108, 117, 125],
-  sad: [13, 110, 253],
-  surprise: [214, 168, 0],
-};
+const FALLBACK_RGB = "128, 128, 128";
+
+export function emotionRgb(emotion) {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(`--emotion-${emotion}-rgb`).trim();
+  return value || FALLBACK_RGB;
+}
 
 export function emotionColour(emotion, alpha = 1) {
-  const [r, g, b] = EMOTION_COLOURS[emotion] ?? [128, 128, 128];
-  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+  return `rgba(${emotionRgb(emotion)}, ${alpha})`;
 }
 
 export function emotionLabel(emotion) {
   return emotion.charAt(0).toUpperCase() + emotion.slice(1);
 }
+
+// The stress line's colour on every chart: dark, drawn thicker than the emotions.
+export const STRESS_COLOUR = "rgba(33, 37, 41, 1)";

@@ -2,8 +2,11 @@
 // a rolling chart, the current stress and alerts. The protocol is described in
 // detection/consumers.py. One frame is in flight at a time; the next one is sent after the
 // answer, spaced by the measured round trip, so a slow server simply gets fewer frames.
-(() => {
-  "use strict";
+import { timelineChart } from "./charts.js";
+import { EMOTIONS, emotionColour } from "./emotions.js";
+import { formatTime, percent } from "./format.js";
+
+{
 
   const config = JSON.parse(document.getElementById("live-config").textContent);
   const $ = (id) => document.getElementById(id);
@@ -19,15 +22,12 @@
     status: $("live-status"),
     stress: $("live-stress"),
     stressBar: $("live-stress-bar"),
+    stressOverlay: $("live-stress-overlay"),
     faces: $("live-faces"),
     alerts: $("live-alerts"),
     chart: $("live-chart"),
   };
 
-  const COLORS = {
-    angry: "#dc3545", disgust: "#6f42c1", fear: "#fd7e14", happy: "#198754",
-    neutral: "#6c757d", sad: "#0d6efd", surprise: "#d63384",
-  };
   const CAPTURE_WIDTH = 640;
   const JPEG_QUALITY = 0.7;
   const TARGET_FPS = Math.min(10, config.maxFps);
@@ -58,10 +58,6 @@
 
   function setStatus(text) {
     els.status.textContent = text;
-  }
-
-  function percent(value) {
-    return `${Math.round(value * 100)}%`;
   }
 
   function setButtons() {
@@ -182,8 +178,32 @@
     closeCamera();
     els.placeholder.hidden = false;
     clearOverlay();
+    clearReadouts("Stopped.");
     setButtons();
   }
+
+  // Nothing is being analysed any more: the readouts must not show the last frame as current.
+  function clearReadouts(facesText) {
+    showStress(null, "");
+    els.faces.replaceChildren(Object.assign(document.createElement("li"), { className: "list-group-item text-body-secondary", textContent: facesText }));
+  }
+
+  const LEVEL_CLASSES = { low: "bg-success", moderate: "bg-warning", high: "bg-danger" };
+
+  function showStress(stress, level) {
+    const text = stress === null ? "–" : percent(stress);
+    els.stress.textContent = text;
+    els.stressOverlay.textContent = stress === null ? "Stress –" : `${level.charAt(0).toUpperCase()}${level.slice(1)} stress · ${text}`;
+    els.stressOverlay.dataset.level = level;
+    const bar = els.stressBar.firstElementChild;
+    bar.style.width = stress === null ? "0%" : percent(stress);
+    bar.className = `progress-bar ${LEVEL_CLASSES[level] ?? ""}`;
+    els.stressBar.setAttribute("aria-valuenow", stress === null ? 0 : Math.round(stress * 100));
+  }
+
+  // Faces are numbered left to right, as on the result page.
+  const inReadingOrder = (faces) => [...faces].sort((a, b) => (a.box.x + a.box.w / 2) - (b.box.x + b.box.w / 2));
+  const isUncertain = (face) => face.confidence < config.uncertainBelow;
 
   // --- Frames --------------------------------------------------------------------------------
 
@@ -278,15 +298,15 @@
     const fontSize = Math.max(14, Math.round(canvas.width / 32));
     context.font = `600 ${fontSize}px system-ui, sans-serif`;
     context.textBaseline = "bottom";
-    for (const face of result.faces) {
+    inReadingOrder(result.faces).forEach((face, index) => {
       const { x, y, w, h } = face.box;
-      const color = COLORS[face.dominant] || "#ffc107";
+      const color = emotionColour(face.dominant);
       const radius = (Math.max(w, h) / 2) * 1.15;
       context.strokeStyle = color;
       context.beginPath();
       context.arc(x + w / 2, y + h / 2, radius, 0, 2 * Math.PI);
       context.stroke();
-      const label = `${face.dominant} ${percent(face.confidence)}`;
+      const label = `${index + 1} ${isUncertain(face) ? "uncertain" : face.dominant} ${percent(face.confidence)}`;
       const textWidth = context.measureText(label).width;
       const labelX = Math.max(0, x + w / 2 - textWidth / 2 - 4);
       const labelY = Math.max(fontSize + 6, y + h / 2 - radius - 4);
@@ -294,7 +314,7 @@
       context.fillRect(labelX, labelY - fontSize - 6, textWidth + 8, fontSize + 6);
       context.fillStyle = "#fff";
       context.fillText(label, labelX + 4, labelY - 2);
-    }
+    });
   }
 
   function showResult(result) {
@@ -302,24 +322,21 @@
     const fps = answeredAt.length / 2;
     setStatus(`${result.faces.length} face${result.faces.length === 1 ? "" : "s"} · ${fps.toFixed(1)} frames/s · round trip ${Math.round(roundTrip)} ms`);
 
-    const stress = result.faces.length ? result.stress : null;
-    els.stress.textContent = stress === null ? "–" : percent(stress);
-    const bar = els.stressBar.firstElementChild;
-    bar.style.width = stress === null ? "0%" : percent(stress);
-    bar.className = `progress-bar ${stress >= 0.6 ? "bg-danger" : stress >= 0.3 ? "bg-warning" : "bg-success"}`;
-    els.stressBar.setAttribute("aria-valuenow", stress === null ? 0 : Math.round(stress * 100));
+    showStress(result.faces.length ? result.stress : null, result.faces.length ? result.stress_level : "");
 
-    els.faces.replaceChildren();
     if (!result.faces.length) {
-      els.faces.append(Object.assign(document.createElement("li"), { className: "list-group-item text-body-secondary", textContent: "No face in view." }));
+      clearReadouts("No face in view.");
+    } else {
+      els.faces.replaceChildren();
     }
-    result.faces.forEach((face, index) => {
+    inReadingOrder(result.faces).forEach((face, index) => {
       const item = document.createElement("li");
       item.className = "list-group-item d-flex justify-content-between align-items-center live-face";
       item.dataset.emotion = face.dominant;
       const name = document.createElement("span");
-      name.innerHTML = `<span class="badge me-1" style="background:${COLORS[face.dominant]}">&nbsp;</span>`;
-      name.append(`Face ${index + 1}: `, Object.assign(document.createElement("strong"), { textContent: face.dominant }), ` ${percent(face.confidence)}`);
+      const number = Object.assign(document.createElement("span"), { className: `face-number-badge emotion-swatch-${face.dominant}`, textContent: index + 1 });
+      const emotion = isUncertain(face) ? `uncertain (${face.dominant}?)` : face.dominant;
+      name.append(number, Object.assign(document.createElement("strong"), { textContent: emotion }), ` ${percent(face.confidence)}`);
       const stressText = Object.assign(document.createElement("span"), { className: "small text-body-secondary", textContent: `stress ${percent(face.stress)}` });
       item.append(name, stressText);
       els.faces.append(item);
@@ -337,7 +354,7 @@
       item.dataset.alertId = alert.id;
       els.alerts.prepend(item);
     }
-    const time = new Date(alert.created_at).toLocaleTimeString();
+    const time = formatTime(new Date(alert.created_at));
     item.replaceChildren(
       Object.assign(document.createElement("span"), { className: "fw-semibold", textContent: time }),
       ` ${alert.message} `,
@@ -348,40 +365,17 @@
 
   // --- Chart ---------------------------------------------------------------------------------
 
-  const chart = new Chart(els.chart, {
-    type: "line",
-    data: {
-      labels: [],
-      datasets: [
-        ...config.emotions.map((label) => ({
-          label, data: [], borderColor: COLORS[label], backgroundColor: COLORS[label],
-          borderWidth: 1.5, pointRadius: 0, tension: 0.3, spanGaps: true,
-        })),
-        {
-          label: "stress", data: [], borderColor: "#212529", backgroundColor: "#212529",
-          borderWidth: 3, borderDash: [6, 4], pointRadius: 0, tension: 0.3, spanGaps: true,
-        },
-      ],
-    },
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      interaction: { mode: "index", intersect: false },
-      scales: {
-        x: { ticks: { maxTicksLimit: 6 } },
-        y: { min: 0, max: 1, ticks: { callback: (value) => percent(value) } },
-      },
-      plugins: {
-        legend: { position: "bottom", labels: { boxWidth: 12 } },
-        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${item.raw === null ? "–" : percent(item.raw)}` } },
-      },
-    },
+  // Per frame, the mean probability of each emotion over the frame's faces, and the stress.
+  const chart = timelineChart(els.chart, {
+    labels: [],
+    series: Object.fromEntries(EMOTIONS.map((emotion) => [emotion, []])),
+    stress: [],
   });
 
   function pushChart(result) {
     const { labels, datasets } = chart.data;
-    labels.push(new Date().toLocaleTimeString());
-    config.emotions.forEach((label, index) => {
+    labels.push(formatTime(new Date()));
+    EMOTIONS.forEach((label, index) => {
       // Mean probability of the emotion over the faces of this frame (a gap with no face).
       const values = result.faces.map((face) => face.probabilities[label]);
       datasets[index].data.push(values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
@@ -409,4 +403,4 @@
   });
   window.addEventListener("pagehide", () => socket?.close());
   listCameras().catch(() => {});
-})();
+}

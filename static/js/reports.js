@@ -1,6 +1,12 @@
-// The reports page: daily mean stress and the daily share of each dominant emotion.
+// The reports page: daily mean stress and the daily share of each dominant emotion, and the
+// print button (print.css lays the page out for paper or PDF).
 import { emotionSharesChart, stressLineChart } from "./charts.js";
 
-const data = JSON.parse(document.getElementById("report-data").textContent);
-stressLineChart(document.getElementById("stress-chart"), data.days, data.stress);
-emotionSharesChart(document.getElementById("shares-chart"), data.days, data.shares);
+document.getElementById("print-report")?.addEventListener("click", () => window.print());
+
+const source = document.getElementById("report-data");
+if (source) {
+  const data = JSON.parse(source.textContent);
+  stressLineChart(document.getElementById("stress-chart"), data.days, data.stress);
+  emotionSharesChart(document.getElementById("shares-chart"), data.days, data.shares);
+}

@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "detection.context_processors.navigation",
             ],
             "libraries": {"ui": "stressdetector.templatetags.ui"},
         },
@@ -224,6 +225,9 @@ ANALYSIS_MAX_UPLOAD_BYTES = env.int("ANALYSIS_MAX_UPLOAD_BYTES", default=10 * 10
 ANALYSIS_URL_ALLOWED_HOSTS = env.list("ANALYSIS_URL_ALLOWED_HOSTS", default=[])
 # A directory with an exported model; empty means the model shipped in ml/.
 ML_WEIGHTS_DIR = env.str("ML_WEIGHTS_DIR", default="")
+# A face whose most likely emotion has a (calibrated) probability below this is shown as
+# "uncertain" and gets no emotion-specific advice (detection/presentation.py).
+EMOTION_UNCERTAIN_BELOW = env.float("EMOTION_UNCERTAIN_BELOW", default=0.40)
 
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")

@@ -23,7 +23,7 @@ def test_it_shows_the_images_faces_charts_stress_and_suggestion(alice_client, al
     assert "High stress" in html
     assert "Suggestion:" in html
     assert "reach out to a friend" in html
-    assert "70% confident" in html
+    assert "70% sure" in html
     assert html.count('class="face-crop') == 2
 
 
