@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.forms import AlertRuleForm, ProfileForm, SignupForm
 from accounts.models import User
 from accounts.services import user_create, user_update_profile
-from detection.alerts import alert_rule_get, alert_rule_update
+from detection.alerts import alert_rule_get, alert_rule_update, alert_send_test_sms
+from detection.sms import SmsError, sms_is_configured
 
 
 @login_not_required
@@ -53,4 +55,17 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(instance=instance)
         rule_form = AlertRuleForm(instance=rule, prefix="rule")
 
-    return render(request, "accounts/profile.html", {"form": form, "rule_form": rule_form})
+    context = {"form": form, "rule_form": rule_form, "sms_configured": sms_is_configured()}
+    return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+def profile_test_sms(request: HttpRequest) -> HttpResponse:
+    """The profile's "Send a test SMS" button: texts the saved number now and says how it went."""
+    try:
+        alert_send_test_sms(user=request.user)
+    except SmsError as error:
+        messages.error(request, f"The test message was not sent. {error}")
+    else:
+        messages.success(request, f"A test message was sent to {request.user.phone_number}.")
+    return redirect("profile")

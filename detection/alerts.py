@@ -215,6 +215,21 @@ def alert_send(*, alert_id: int, last_attempt: bool = True) -> Alert:
     return alert
 
 
+TEST_SMS_BODY = "Stress Detector: this is a test message. Stress alerts will arrive like this."
+
+
+def alert_send_test_sms(*, user: User) -> str:
+    """Text the user's phone a test message now, so they can check their number before an
+    alert depends on it. Returns Twilio's message SID; raises :class:`SmsError` (with a message
+    for the user) when there is no number, SMS is not configured or Twilio refuses."""
+    if not user.phone_number:
+        raise SmsError("Add a phone number (and save your profile) first.")
+    try:
+        return sms_send(to=str(user.phone_number), body=TEST_SMS_BODY)
+    except SmsNotConfiguredError:
+        raise SmsError("SMS is not configured on this server, so no text message can be sent.") from None
+
+
 # --- Telling the user's open pages -----------------------------------------------------------
 
 

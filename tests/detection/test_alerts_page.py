@@ -24,3 +24,17 @@ def test_another_users_alerts_are_not_shown(bob_client, alice):
 
     assert "Alice was stressed" not in html
     assert "No alert yet." in html
+
+
+def test_the_navigation_counts_unread_alerts_until_the_alerts_page_is_opened(alice_client, alice, bob):
+    Alert.objects.create(owner=alice, message="one")
+    Alert.objects.create(owner=alice, message="two")
+    Alert.objects.create(owner=bob, message="not mine")
+
+    assert 'id="nav-alerts-unread">2<' in alice_client.get(reverse("detection:history")).content.decode()
+    alerts_page = alice_client.get(reverse("detection:alerts")).content.decode()
+    assert 'id="nav-alerts-unread"' not in alerts_page
+    assert 'id="nav-alerts-unread"' not in alice_client.get(reverse("detection:history")).content.decode()
+
+    Alert.objects.create(owner=alice, message="three")
+    assert 'id="nav-alerts-unread">1<' in alice_client.get(reverse("detection:history")).content.decode()

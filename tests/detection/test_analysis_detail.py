@@ -61,3 +61,48 @@ def test_another_user_gets_404(bob_client, alice, make_analysis):
     analysis = make_analysis(alice)
 
     assert bob_client.get(detail_url(analysis)).status_code == 404
+
+
+def test_faces_are_numbered_left_to_right_on_the_cards_and_the_image(alice_client, alice, make_analysis):
+    analysis = make_analysis(alice, faces=2, width=512, height=512)
+    # Detection order puts the largest face first; here it is on the right.
+    analysis.faces.filter(index=0).update(x=400, dominant_emotion="sad")
+    analysis.faces.filter(index=1).update(x=20, dominant_emotion="happy")
+
+    response = alice_client.get(detail_url(analysis))
+    html = response.content.decode()
+
+    assert [(face.number, face.x) for face in response.context["faces"]] == [(1, 20), (2, 400)]
+    assert html.index('data-face-number="1"') < html.index('data-face-number="2"')
+    assert '<circle cx="20" cy="10"' in html  # Number 1 drawn at the left face's corner.
+    assert 'class="emotion-fill-happy"' in html
+    assert "?download=1" in html
+
+
+def test_a_face_below_the_threshold_is_shown_as_uncertain(alice_client, alice, make_analysis, settings):
+    settings.EMOTION_UNCERTAIN_BELOW = 0.4
+    analysis = make_analysis(alice, dominant="happy", stress=0.1)
+    analysis.faces.update(confidence=0.31)
+
+    html = alice_client.get(detail_url(analysis)).content.decode()
+
+    assert "Uncertain" in html
+    assert "hard to read" in html
+    assert "31%" in html
+    assert "Enjoy it" not in html
+
+
+def test_a_stressed_face_that_looks_happy_gets_stress_advice(alice_client, alice, make_analysis):
+    analysis = make_analysis(alice, dominant="happy", stress=0.61)
+
+    html = alice_client.get(detail_url(analysis)).content.decode()
+
+    assert "High stress · 61%" in html
+    assert "Enjoy it" not in html
+    assert "a lot of tension" in html
+
+
+def test_the_model_version_is_not_shown_to_users(alice_client, alice, make_analysis):
+    analysis = make_analysis(alice)
+
+    assert "test-model" not in alice_client.get(detail_url(analysis)).content.decode()

@@ -69,3 +69,52 @@ def test_media_files_have_no_public_url(alice_client, alice, make_analysis):
     analysis = make_analysis(alice)
 
     assert alice_client.get(f"/media/{analysis.original.name}").status_code == 404
+
+
+def _image(response) -> Image.Image:
+    import io
+
+    return Image.open(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)).convert("RGB")
+
+
+def test_the_thumbnail_is_a_4_by_3_crop_centred_on_the_faces(alice_client, alice, make_analysis, tmp_path):
+    from django.core.files.base import ContentFile
+
+    # A wide image, white on the left, black elsewhere, with the "face" on the far left: a
+    # centre crop would show only black.
+    image = Image.new("RGB", (1200, 300), "black")
+    image.paste((255, 255, 255), (0, 0, 200, 300))
+    buffer = __import__("io").BytesIO()
+    image.save(buffer, format="JPEG")
+    analysis = make_analysis(alice, with_images=False)
+    analysis.original.save("original.jpg", ContentFile(buffer.getvalue()))
+    analysis.faces.update(x=20, y=100, w=100, h=100)
+
+    thumbnail = _image(alice_client.get(image_url(analysis, "thumbnail")))
+
+    assert thumbnail.size == (320, 240)
+    assert thumbnail.getpixel((40, 120))[0] > 200  # The face's side of the image is in view.
+
+
+def test_the_marked_image_downloads_with_the_face_numbers(alice_client, alice, make_analysis):
+    analysis = make_analysis(alice, faces=2, width=512, height=512)
+    analysis.faces.filter(index=1).update(x=300)
+
+    plain = _image(alice_client.get(image_url(analysis, "annotated")))
+    response = alice_client.get(image_url(analysis, "annotated"), {"download": 1})
+    numbered = _image(response)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert f'filename="stress-detector-analysis-{analysis.pk}.jpg"' in response["Content-Disposition"]
+    assert numbered.size == plain.size
+    # A numbered disc in the emotion's colour is drawn at each face's top-left corner.
+    for x, y in ((10, 10), (300, 10)):
+        before, after = plain.getpixel((x + 5, y + 5)), numbered.getpixel((x + 5, y + 5))
+        assert sum(abs(a - b) for a, b in zip(before, after, strict=True)) > 60
+
+
+def test_another_user_cannot_download_the_marked_image(bob_client, alice, make_analysis):
+    analysis = make_analysis(alice)
+
+    assert bob_client.get(image_url(analysis, "annotated"), {"download": 1}).status_code == 404

@@ -27,7 +27,7 @@ def test_the_history_lists_the_users_live_sessions(alice_client, alice, bob):
     assert mine.get_absolute_url() in html
     assert "1 min 30 s" in html
     assert "40 frames" in html
-    assert "stress 0.30" in html
+    assert "stress 30%" in html
     assert theirs.get_absolute_url() not in html
 
 
@@ -51,4 +51,4 @@ def test_the_reports_summarise_the_periods_live_sessions(alice_client, alice):
     html = alice_client.get(REPORTS, {"days": 30}).content.decode()
 
     assert "2 sessions, 80 frames analysed" in html
-    assert "mean stress 0.30, peak 0.90" in html
+    assert "mean stress 30%, peak 90%" in html

@@ -84,3 +84,59 @@ def test_the_csv_has_one_row_per_face_of_my_analyses(alice_client, alice, bob, m
     ]  # fmt: skip
     assert rows[0]["face_dominant_emotion"] == "sad"
     assert rows[0]["p_sad"] == "0.7000"
+
+
+def test_the_stress_series_covers_every_day_and_leaves_days_without_data_as_gaps(alice_client, history):
+    stress = alice_client.get(URL, {"days": 7}).context["chart_data"]["stress"]
+
+    assert len(stress) == 7
+    by_date = {point["date"]: point["mean_stress"] for point in stress}
+    assert by_date[(timezone.localdate() - dt.timedelta(days=2)).isoformat()] == 0.5
+    assert by_date[(timezone.localdate() - dt.timedelta(days=1)).isoformat()] == 0.1
+    assert by_date[(timezone.localdate() - dt.timedelta(days=3)).isoformat()] is None
+    assert by_date[timezone.localdate().isoformat()] is None
+
+
+def test_the_headline_compares_the_period_with_the_one_before(alice_client, alice, make_analysis):
+    now = timezone.now()
+    make_analysis(alice, stress=0.6, with_images=False, created_at=now - dt.timedelta(days=1))
+    make_analysis(alice, stress=0.4, with_images=False, created_at=now - dt.timedelta(days=2))
+    make_analysis(alice, stress=0.2, with_images=False, created_at=now - dt.timedelta(days=9))
+
+    headline = alice_client.get(URL, {"days": 7}).context["headline"]
+
+    assert headline["current"]["images"] == 2
+    assert headline["previous"]["images"] == 1
+    assert headline["changes"]["images"] == 1
+    assert headline["changes"]["mean_stress_points"] == 30
+    html = alice_client.get(URL, {"days": 7}).content.decode()
+    assert "up 30 points on the previous 7 days (20%)" in html
+
+
+def test_the_headline_has_nothing_to_compare_without_a_previous_period(alice_client, history):
+    headline = alice_client.get(URL, {"days": 7}).context["headline"]
+
+    assert headline["changes"]["mean_stress_points"] is None
+    assert headline["previous"]["images"] == 0
+
+
+def test_the_csv_follows_the_chosen_period(alice_client, alice, make_analysis):
+    recent = make_analysis(alice, with_images=False, created_at=timezone.now() - dt.timedelta(days=2))
+    old = make_analysis(alice, with_images=False, created_at=timezone.now() - dt.timedelta(days=20))
+
+    def exported(days):
+        response = alice_client.get(reverse("detection:reports_export_csv"), {"days": days})
+        return {row["analysis_id"] for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
+
+    assert exported(7) == {str(recent.pk)}
+    assert exported(30) == {str(recent.pk), str(old.pk)}
+
+
+def test_the_page_links_the_downloads_for_its_period(alice_client, history):
+    html = alice_client.get(URL, {"days": 7}).content.decode()
+    since = (timezone.localdate() - dt.timedelta(days=6)).isoformat()
+
+    assert f'{reverse("detection:reports_export_csv")}?days=7"' in html
+    assert f"created_from={since}" in html
+    assert 'id="print-report"' in html
+    assert "css/print.css" in html
