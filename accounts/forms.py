@@ -26,6 +26,12 @@ class SignupForm(UserCreationForm):
             raise forms.ValidationError(EMAIL_TAKEN)
         return email
 
+    def validate_password_for_user(self, user, **kwargs) -> None:
+        # The password rules are about the password, so their errors go under it, not under
+        # the confirmation (Django's default); a mismatch still shows under the confirmation.
+        if not self.has_error("password2"):
+            super().validate_password_for_user(user, password_field_name="password1")
+
 
 class ProfileForm(forms.ModelForm):
     email = forms.EmailField(label="Email address", help_text="For resetting your password. Never shown to others.")

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from stressdetector import views
 
+admin.site.site_header = "Stress Detector administration"
+admin.site.site_title = "Stress Detector admin"
+admin.site.index_title = "Users, analyses, live sessions and alerts"
+
 # There is deliberately no route for MEDIA_URL: uploaded images are private and will be
 # served by a view that checks their owner.
 urlpatterns = [

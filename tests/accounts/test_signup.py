@@ -85,10 +85,11 @@ def test_it_rejects_a_taken_email(client, alice):
         ("carol@example.com", "too similar"),
     ],
 )
-def test_it_rejects_a_weak_password(client, password, message):
+def test_it_rejects_a_weak_password_under_the_password_field(client, password, message):
     response = client.post(URL, signup_data(password1=password, password2=password))
 
-    assert_rejected(response, "password2", message)
+    assert_rejected(response, "password1", message)
+    assert not response.context["form"].has_error("password2")
     assert not User.objects.exists()
 
 

@@ -56,7 +56,14 @@ def test_a_new_user_signs_up_analyzes_a_photo_and_downloads_the_report(daphne_se
             screenshot(page, "product_dashboard_new.png")
 
             page.get_by_role("link", name="Analyze an image").first.click()
-            page.locator('input[type="file"]').set_input_files(str(photo))
+            not_an_image = tmp_path / "notes.txt"
+            not_an_image.write_text("not a photo")
+            file_input = page.locator('input[type="file"]')
+            file_input.set_input_files(str(not_an_image))
+            expect(page.locator("#preview")).to_be_hidden()
+            assert "not an image" in file_input.evaluate("input => input.validationMessage")
+            file_input.set_input_files(str(photo))
+            expect(page.locator("#preview")).to_be_visible()
             page.locator("#analyze-submit").click()
             expect(page.locator("#analysis-summary")).to_be_visible(timeout=90_000)
             expect(page.locator(".face-card").first).to_contain_text("1")
