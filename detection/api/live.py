@@ -54,7 +54,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
 @method_decorator(login_not_required, name="dispatch")
 class LiveSessionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Your live camera sessions, newest first; one session adds its per-second ``timeline``."""
+    """Your live camera sessions, newest first; one session adds its timeline (one point a second)."""
 
     def get_queryset(self):
         return live_session_list(owner=self.request.user)

@@ -4,14 +4,22 @@ alerts register on the same router)."""
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from detection.api.live import AlertViewSet, LiveSessionViewSet
 from detection.api.views import AnalysisViewSet
 
 app_name = "api"
 
+class StressDetectorApiRoot(APIRootView):
+    """The Stress Detector API: your image analyses (upload or address, results, export), your
+    live camera sessions and your stress alerts. Sign in here to browse it, or get a token by
+    posting username and password to /api/auth/token/ and send it as "Authorization: Token ..."."""
+
+
 class Router(DefaultRouter):
+    APIRootView = StressDetectorApiRoot
+
     def get_api_root_view(self, api_urls=None):
         # Token clients are authenticated by DRF, after LoginRequiredMiddleware (see api/views.py).
         return login_not_required(super().get_api_root_view(api_urls))

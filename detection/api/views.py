@@ -25,9 +25,9 @@ from detection.services import analysis_create, analysis_delete
 
 @method_decorator(login_not_required, name="dispatch")
 class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
-    """Your image analyses. Filter the list with ``source``, ``emotion``, ``created_from`` and
-    ``created_to`` (YYYY-MM-DD). Create one with a multipart ``image`` or JSON ``{"url": ...}``:
-    the answer is 202 with the pending analysis; poll its ``url`` until ``status`` is done or failed."""
+    """Your image analyses, newest first. Filter the list with source, emotion, created_from and
+    created_to (dates as YYYY-MM-DD). Create one by posting a multipart image, or JSON with a url:
+    the answer is 202 with the pending analysis; poll its url until its status is done or failed."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

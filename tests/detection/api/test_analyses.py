@@ -158,3 +158,10 @@ def test_a_token_client_gets_a_token_and_uses_it(alice, make_analysis):
 
     assert Token.objects.get(user=alice).key == token
     assert client.get(LIST_URL).json()["count"] == 1
+
+
+def test_the_browsable_api_root_describes_the_api(alice_client):
+    html = alice_client.get("/api/", HTTP_ACCEPT="text/html").content.decode()
+
+    assert "The Stress Detector API" in html
+    assert "default basic root view" not in html
