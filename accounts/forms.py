@@ -65,17 +65,27 @@ class AlertRuleForm(forms.ModelForm):
     cooldown_minutes = forms.IntegerField(
         label="Cool-down (minutes)", min_value=1, max_value=24 * 60, help_text="At most one alert in this time."
     )
-    image_stress_threshold = forms.FloatField(
-        label="Alert on an analysed image with stress of at least",
+    # Shown in the one stress unit (a percentage), stored as 0..1 like every stress score.
+    image_stress_threshold = forms.IntegerField(
+        label="Alert on an analysed image with stress of at least (%)",
         required=False,
         min_value=0,
-        max_value=1,
-        help_text="From 0 to 1, e.g. 0.8. Leave empty for no alerts on images.",
+        max_value=100,
+        help_text="From 0 to 100 %, e.g. 80. Leave empty for no alerts on images.",
     )
 
     class Meta:
         model = AlertRule
         fields = ("emotions", "window", "threshold", "cooldown_minutes", "image_stress_threshold")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.image_stress_threshold is not None:
+            self.initial["image_stress_threshold"] = round(self.instance.image_stress_threshold * 100)
+
+    def clean_image_stress_threshold(self) -> float | None:
+        percent = self.cleaned_data["image_stress_threshold"]
+        return None if percent is None else percent / 100
 
     def clean(self) -> dict:
         cleaned = super().clean()

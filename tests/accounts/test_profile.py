@@ -103,7 +103,7 @@ def test_it_keeps_an_email_address_for_password_resets(alice_client, alice):
 
 def test_it_saves_the_stress_alert_rule(alice_client, alice):
     data = profile_data(**{"rule-emotions": ["fear", "sad"], "rule-window": "30", "rule-threshold": "5", "rule-cooldown_minutes": "60"})
-    data["rule-image_stress_threshold"] = "0.8"
+    data["rule-image_stress_threshold"] = "80"
 
     response = alice_client.post(URL, data)
 
@@ -130,3 +130,11 @@ def test_the_threshold_must_be_below_the_window_and_one_emotion_chosen(alice_cli
     assert errors["threshold"] == ["The threshold must be smaller than the window."]
     assert errors["emotions"] == ["Choose at least one emotion."]
     assert not AlertRule.objects.filter(owner=alice).exists()
+
+
+def test_the_image_stress_threshold_is_shown_as_a_percentage(alice_client, alice):
+    AlertRule.objects.create(owner=alice, image_stress_threshold=0.75)
+
+    html = alice_client.get(URL).content.decode()
+
+    assert 'name="rule-image_stress_threshold" value="75"' in html
