@@ -75,7 +75,7 @@ class AnalysisAdmin(ReadOnlyAdmin):
     # Results come from the analysis task; the admin shows them and can delete, not edit them.
     readonly_fields = (
         "owner", "source", "source_url", "original_image", "annotated_image", "status", "error", "model_version",
-        "width", "height", "face_count", "dominant_emotion", "stress_display", "timings_display", "created_at", "started_at",
+        "detector", "width", "height", "face_count", "dominant_emotion", "stress_display", "timings_display", "created_at", "started_at",
         "finished_at",
     )  # fmt: skip
     exclude = ("original", "annotated", "stress", "timings")

@@ -43,7 +43,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from detection.alerts import AlertWindow, alert_create, alert_rule_get, alerts_group_name
-from detection.inference import InvalidImageError, analyze_image
+from detection.inference import InvalidImageError, analyze_live_frame
 from detection.live import LiveTracker, live_session_end, live_session_save, live_session_start
 from detection.models import Analysis
 
@@ -155,7 +155,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         try:
             started = time.perf_counter()
             try:
-                result = await asyncio.get_running_loop().run_in_executor(inference_pool(), analyze_image, frame)
+                result = await asyncio.get_running_loop().run_in_executor(inference_pool(), analyze_live_frame, frame)
             except InvalidImageError as error:
                 await self.send_error("bad_frame", str(error))
                 return

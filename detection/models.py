@@ -43,6 +43,8 @@ class Analysis(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     model_version = models.CharField(max_length=64, blank=True)
+    # Which face detector ran (ml.faces: "yunet", or "haar-alt2" where yuface is not installed).
+    detector = models.CharField(max_length=32, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     face_count = models.PositiveIntegerField(default=0)

@@ -164,6 +164,7 @@ def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis
             current.status = Analysis.Status.DONE
             current.error = ""
             current.model_version = result.model_version
+            current.detector = result.detector
             current.width, current.height = result.width, result.height
             current.face_count = len(result.faces)
             current.dominant_emotion = result.dominant or ""

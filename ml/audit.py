@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from ml.data import load_image_folder
-from ml.faces import blur_faces
 
 CANDIDATE_SIGMAS = (0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0)
 
@@ -37,6 +36,15 @@ def radial_power(images: np.ndarray) -> np.ndarray:
     yy, xx = np.indices(power.shape)
     radius = np.hypot(yy - power.shape[0] // 2, xx - power.shape[1] // 2).astype(int)
     return np.bincount(radius.ravel(), power.ravel()) / np.bincount(radius.ravel())
+
+
+def blur_faces(faces: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian-blur each ``(N, H, W)`` image; ``sigma <= 0`` returns them unchanged."""
+    import cv2
+
+    if sigma <= 0 or len(faces) == 0:
+        return faces
+    return np.stack([cv2.GaussianBlur(face, (0, 0), sigma) for face in faces])
 
 
 def estimate_blur(reference: np.ndarray, blurred: np.ndarray) -> dict[str, float]:

@@ -1,11 +1,10 @@
 """Benchmarks: figures, not tests.
 
-    python -m ml.bench [--threads 1] [--frames 200] [--detectors --data ../shared/datasets/fer2013/val]
+    python -m ml.bench [--threads 1] [--frames 200]
 
-Prints faces/s for batched classification, p50/p95 latency of ``analyze`` on a 640x480 frame
-with one face, model load time and peak memory, then one JSON line with every figure. With
-``--detectors`` it also measures each shipped Haar cascade's recall on FER2013 faces and its
-time per 640x480 frame.
+Prints faces/s for batched classification (plain and with flip averaging), p50/p95 latency of
+``analyze`` on a 640x480 frame with one face, model load time and peak memory, then one JSON line
+with every figure. Detection recall and end-to-end accuracy: ``python -m ml.bench_detection``.
 """
 
 from __future__ import annotations
@@ -65,42 +64,6 @@ def bench_analyze(analyzer, frame: np.ndarray, frames: int) -> dict:
     return results
 
 
-def bench_detectors(data_dir: Path | None, samples: int, frame: np.ndarray) -> dict:
-    import cv2
-
-    from ml.faces import FaceDetector
-
-    names = [
-        "haarcascade_frontalface_default.xml",
-        "haarcascade_frontalface_alt.xml",
-        "haarcascade_frontalface_alt2.xml",
-        "haarcascade_frontalface_alt_tree.xml",
-    ]
-    faces = None
-    if data_dir and data_dir.is_dir():
-        from ml.data import load_image_folder
-
-        images, _ = load_image_folder(data_dir)
-        pick = np.random.default_rng(0).choice(len(images), size=min(samples, len(images)), replace=False)
-        # FER crops are tight; give each some background, as a face in a photo has, at 4x size.
-        faces = [cv2.copyMakeBorder(cv2.resize(images[i], (192, 192)), 48, 48, 48, 48, cv2.BORDER_REPLICATE) for i in pick]
-    gray_frame = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-    report = {}
-    for name in names:
-        detector = FaceDetector(name)
-        timings = []
-        for _ in range(30):
-            started = time.perf_counter()
-            found = detector.detect(gray_frame)
-            timings.append(time.perf_counter() - started)
-        row = {"frame_p50_ms": percentile_ms(timings, 50), "frame_p95_ms": percentile_ms(timings, 95), "astronaut_faces": len(found)}
-        if faces is not None:
-            row["fer_recall"] = round(sum(1 for face in faces if detector.detect(face)) / len(faces), 4)
-            row["fer_samples"] = len(faces)
-        report[name] = row
-    return report
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ml.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--weights", type=Path, help="exported model directory (default: the shipped model)")
@@ -108,12 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=200, help="analyze() calls per input kind")
     parser.add_argument("--batch", type=int, default=256, help="faces per classification call")
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--detectors", action="store_true", help="also compare the Haar cascades")
-    parser.add_argument("--data", type=Path, help="FER2013 image-folder split for detector recall")
-    parser.add_argument("--samples", type=int, default=500)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)  # yuface's OpenMP, read when it loads.
     import cv2
     import tensorflow as tf
 
@@ -121,35 +82,32 @@ def main(argv: list[str] | None = None) -> int:
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
-    from ml.faces import FaceDetector
+    from ml.faces import default_detector
     from ml.pipeline import Analyzer
     from ml.predictor import EmotionClassifier
 
     started = time.perf_counter()
     classifier = EmotionClassifier(args.weights)
-    analyzer = Analyzer(classifier, FaceDetector())
+    analyzer = Analyzer(classifier, default_detector())
     load_seconds = time.perf_counter() - started
 
     frame = frame_with_one_face()
     figures = {
         "model_version": classifier.version,
+        "detector": analyzer.detector.name,
         "threads": args.threads,
         "load_seconds": round(load_seconds, 2),
         "classify_faces_per_second": bench_classifier(classifier, args.batch, args.repeats),
         "analyze_640x480": bench_analyze(analyzer, frame, args.frames),
     }
-    if args.detectors:
-        figures["detectors"] = bench_detectors(args.data, args.samples, frame)
     figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
-    print(f"model {figures['model_version']}, {args.threads} thread(s), loaded in {figures['load_seconds']} s")
+    print(f"model {figures['model_version']}, detector {figures['detector']}, {args.threads} thread(s), "
+          f"loaded in {figures['load_seconds']} s")
     rates = figures["classify_faces_per_second"]
     print(f"classification, batches of {args.batch}: {rates['plain']:.0f} faces/s ({rates['with_flip']:.0f} faces/s with flip averaging)")
     for kind, row in figures["analyze_640x480"].items():
         print(f"analyze 640x480 {kind}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, {row['faces']} face(s)")
-    for name, row in figures.get("detectors", {}).items():
-        recall = f", FER recall {row['fer_recall']:.1%} of {row['fer_samples']}" if "fer_recall" in row else ""
-        print(f"detector {name}: p50 {row['frame_p50_ms']} ms, p95 {row['frame_p95_ms']} ms per frame{recall}")
     print(f"peak memory {figures['peak_memory_mb']} MB")
     print(json.dumps(figures))
     return 0

@@ -107,3 +107,42 @@ def class_weights(labels: np.ndarray, power: float = 0.5) -> dict[int, float]:
     raw = np.where(counts > 0, (counts.sum() / np.maximum(counts, 1)) ** power, 0.0)
     mean = float((raw[labels]).mean())
     return {index: float(weight / mean) for index, weight in enumerate(raw)}
+
+
+def duplicate_groups(images: np.ndarray, labels: np.ndarray) -> dict[bytes, list[int]]:
+    """Indices of pixel-identical images, keyed by a digest of their pixels (every image is in
+    exactly one group; most groups have one member)."""
+    import hashlib
+
+    groups: dict[bytes, list[int]] = {}
+    for index, image in enumerate(images):
+        groups.setdefault(hashlib.sha1(image.tobytes()).digest(), []).append(index)
+    return groups
+
+
+def clean_training_set(images: np.ndarray, labels: np.ndarray, *, blank_std: float = 2.0):
+    """Drop what teaches nothing or teaches wrong: blank images (pixel standard deviation under
+    ``blank_std``), every copy of an image filed under more than one emotion, and the surplus
+    copies of images repeated under one emotion (they would count several times per epoch).
+
+    Returns ``(images, labels, report)``, ``report`` counting what was dropped.
+    """
+    keep = np.zeros(len(images), dtype=bool)
+    conflicting = surplus = 0
+    for members in duplicate_groups(images, labels).values():
+        if len({int(labels[index]) for index in members}) > 1:
+            conflicting += 1
+            continue
+        keep[members[0]] = True
+        surplus += len(members) - 1
+    blank = images.reshape(len(images), -1).std(axis=1) < blank_std
+    blank_dropped = int((blank & keep).sum())
+    keep &= ~blank
+    report = {
+        "images_in": int(len(images)),
+        "conflicting_groups_dropped": conflicting,
+        "surplus_copies_dropped": surplus,
+        "blank_dropped": blank_dropped,
+        "images_kept": int(keep.sum()),
+    }
+    return images[keep], labels[keep], report

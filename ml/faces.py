@@ -1,31 +1,49 @@
-"""Face detection with OpenCV's Haar cascade.
+"""Face detection, and cutting each face out the way FER2013 framed its faces.
 
-Why Haar: OpenCV 4.x wheels ship the cascade files (5.x dropped them and the DNN detectors
-need model files we would have to ship or download), it needs no extra package, and on these
-CPUs it finds a frontal face in a 640x480 frame in a few milliseconds once the frame is scaled
-down. ``python -m ml.bench --detectors`` measures recall and speed of the shipped cascades.
+Two detectors give the same shape of result (a list of :class:`Face`, largest first):
+
+- :class:`YuNetDetector` (default): libfacedetection's YuNet CNN through the ``yuface`` wheel
+  (BSD-3, weights compiled into the wheel, nothing downloaded). It returns a confidence and five
+  landmarks (eyes, nose tip, mouth corners) per face; the eyes are used to level each face
+  before it is classified.
+- :class:`HaarDetector` (fallback): OpenCV's Haar ``frontalface_alt2`` cascade, shipped with
+  opencv-python 4.x, for platforms where ``yuface`` has no wheel (it ships CPython 3.6-3.11 wheels
+  for Linux x86-64 and Windows). No landmarks, so faces are cropped upright.
+
+``python -m ml.bench --scenes DIR`` measures both (recall, false faces, end-to-end accuracy and
+time per frame); the figures are in ``ml/README.md``.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-# alt2 over the default cascade: on 300 FER2013 faces it finds 73 % against 78 %, but the default
-# one also fires on background (a steady false face beside the astronaut's, whatever
-# min_neighbors); alt2 does not, and it is the fastest of the three (see ml/README.md).
-DEFAULT_CASCADE = "haarcascade_frontalface_alt2.xml"
-# Detection runs on a copy scaled so its long side is at most this; boxes are mapped back.
-DETECTION_SIDE = 320
-# Smallest face searched for, in pixels of the scaled copy.
+# The smallest face searched for, in pixels of the image: uploaded photos are searched for faces
+# from MIN_FACE px up; live camera frames (where a face is close to the camera and every
+# millisecond counts) from LIVE_MIN_FACE px up.
 MIN_FACE = 24
-# ...but the copy is never scaled below this, so faces of MIN_FACE / MIN_SCALE = 48 px are found
-# in an image of any size (a 640x480 frame is scaled by exactly this; a large photo is searched
-# at half its size, slower but not blind to small faces).
-MIN_SCALE = 0.5
+LIVE_MIN_FACE = 36
+# YuNet reliably finds faces from about YUNET_SMALLEST px in the copy it searches, so a face of
+# ``min_face`` px needs a copy scaled by YUNET_SMALLEST / min_face (0.75 for photos, 0.5 for
+# live frames: a 640x480 frame is searched at 320x240). Its anchors stop near 256 px, so a large
+# photo also gets one coarse pass at DETECTION_SIDE px for faces that fill it.
+YUNET_SMALLEST = 18
+DETECTION_SIDE = 320
+# YuNet's confidence (0-1) from which a detection counts as a face.
+YUNET_MIN_CONFIDENCE = 0.5
+# Detections of two passes that overlap more than this (IoU) are one face.
+MERGE_IOU = 0.4
+
+# How FER2013 framed its faces, relative to a detector's box: the 48x48 image is a square of
+# FRAME_SCALE times the box's width, centred FRAME_SHIFT box-heights below the box's centre.
+# Fitted on composed scenes (ml.bench --scenes) by comparing YuNet boxes with the true FER crops.
+FRAME_SCALE = {"yunet": 1.33, "haar-alt2": 1.02}
+FRAME_SHIFT = {"yunet": 0.0, "haar-alt2": 0.0}
 
 
 @dataclass(frozen=True)
@@ -39,16 +57,110 @@ class Box:
         return (self.x, self.y, self.w, self.h)
 
 
-class FaceDetector:
-    """Finds frontal faces. Safe to share between threads: each thread gets its own cascade
-    (``CascadeClassifier`` keeps scratch state and is not documented as thread-safe)."""
+@dataclass(frozen=True)
+class Face:
+    """One detected face: its box, the detector's confidence (1.0 where the detector gives
+    none) and, where the detector finds them, the eye centres ``((x, y) image-left eye,
+    (x, y) image-right eye)`` in image pixels."""
 
-    def __init__(self, cascade: str = DEFAULT_CASCADE, *, scale_factor: float = 1.1, min_neighbors: int = 4,
-                 detection_side: int = DETECTION_SIDE):
+    box: Box
+    score: float = 1.0
+    eyes: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    @property
+    def roll_degrees(self) -> float:
+        """How far the eyes are from level (positive: the image-right eye is lower)."""
+        if self.eyes is None:
+            return 0.0
+        (lx, ly), (rx, ry) = self.eyes
+        return math.degrees(math.atan2(ry - ly, rx - lx))
+
+
+def search_scales(height: int, width: int, min_face: int) -> list[float]:
+    """The scales of the copies to search: one fine enough for ``min_face``, plus a coarse one
+    when the image is so large that a face filling it would be beyond the fine copy's reach."""
+    fine = min(1.0, YUNET_SMALLEST / max(1, min_face))
+    coarse = min(1.0, DETECTION_SIDE / max(height, width))
+    return [fine, coarse] if coarse < fine / 1.5 else [fine]
+
+
+def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 1.0:
+        return image
+    height, width = image.shape[:2]
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+def _iou(a: Box, b: Box) -> float:
+    inter_w = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    inter_h = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    inter = inter_w * inter_h
+    return inter / (a.w * a.h + b.w * b.h - inter)
+
+
+def _merge(faces: list[Face]) -> list[Face]:
+    """One face per place: the most confident of detections that overlap, largest first."""
+    kept: list[Face] = []
+    for face in sorted(faces, key=lambda face: face.score, reverse=True):
+        if all(_iou(face.box, other.box) <= MERGE_IOU for other in kept):
+            kept.append(face)
+    return sorted(kept, key=lambda face: face.box.w * face.box.h, reverse=True)
+
+
+class YuNetDetector:
+    """libfacedetection's YuNet (``yuface``). Thread-safe: calls into the library are serialised,
+    since its C++ core keeps no documented guarantee for concurrent calls."""
+
+    name = "yunet"
+
+    def __init__(self, *, min_confidence: float = YUNET_MIN_CONFIDENCE):
+        from yuface import yuface as library  # ImportError where the wheel is missing.
+
+        self._detect = library.detect
+        self.min_confidence = min_confidence
+        self._lock = threading.Lock()
+
+    def detect(self, gray: np.ndarray, *, min_face: int = MIN_FACE) -> list[Face]:
+        """Faces of ``min_face`` px and up in a grayscale uint8 image, largest first."""
+        height, width = gray.shape[:2]
+        faces = []
+        for scale in search_scales(height, width, min_face):
+            faces += self._detect_at(gray, scale)
+        return _merge(faces)
+
+    def _detect_at(self, gray: np.ndarray, scale: float) -> list[Face]:
+        height, width = gray.shape[:2]
+        small = cv2.cvtColor(_scaled(gray, scale), cv2.COLOR_GRAY2BGR)
+        with self._lock:
+            rows = np.asarray(self._detect(small), dtype=np.float64).reshape(-1, 16)
+        faces = []
+        for row in rows:
+            score = row[0] / 100.0
+            if score < self.min_confidence:
+                continue
+            x, y, w, h = (int(value) for value in (row[1:5] / scale).round())
+            x0, y0 = max(0, x), max(0, y)
+            w, h = min(x + w, width) - x0, min(y + h, height) - y0
+            if w < 8 or h < 8:
+                continue
+            marks = row[5:15].reshape(5, 2) / scale
+            eyes = ((float(marks[0, 0]), float(marks[0, 1])), (float(marks[1, 0]), float(marks[1, 1])))
+            faces.append(Face(Box(x0, y0, w, h), round(float(score), 3), eyes))
+        return faces
+
+
+class HaarDetector:
+    """OpenCV's Haar cascade. Thread-safe: each thread gets its own cascade (``CascadeClassifier``
+    keeps scratch state and is not documented as thread-safe)."""
+
+    name = "haar-alt2"
+
+    def __init__(self, cascade: str = "haarcascade_frontalface_alt2.xml", *, scale_factor: float = 1.1,
+                 min_neighbors: int = 4):
         self.cascade_path = cascade if "/" in cascade else cv2.data.haarcascades + cascade
         self.scale_factor = scale_factor
         self.min_neighbors = min_neighbors
-        self.detection_side = detection_side
         self._local = threading.local()
         self._cascade()  # Fail now, not on the first frame, if the file is missing.
 
@@ -61,43 +173,64 @@ class FaceDetector:
             self._local.cascade = cascade
         return cascade
 
-    def detect(self, gray: np.ndarray) -> list[Box]:
-        """Boxes of the faces in a grayscale uint8 image, largest first."""
+    def detect(self, gray: np.ndarray, *, min_face: int = MIN_FACE) -> list[Face]:
+        """Faces of ``min_face`` px and up in a grayscale uint8 image, largest first."""
         height, width = gray.shape[:2]
-        scale = min(1.0, max(self.detection_side / max(height, width), MIN_SCALE))
-        small = gray if scale == 1.0 else cv2.resize(gray, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
-        small = cv2.equalizeHist(small)
+        # The cascade's own pyramid covers every larger size, so one copy is searched, at most
+        # halved: the fallback finds faces from HAAR_SMALLEST / HAAR_MIN_SCALE = 48 px up.
+        scale = min(1.0, max(DETECTION_SIDE / max(height, width), HAAR_MIN_SCALE))
+        small = cv2.equalizeHist(_scaled(gray, scale))
+        minimum = max(HAAR_SMALLEST, round(min_face * scale))
         found = self._cascade().detectMultiScale(
-            small, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors, minSize=(MIN_FACE, MIN_FACE)
+            small, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors, minSize=(minimum, minimum)
         )
-        boxes = [
-            Box(round(x / scale), round(y / scale), round(w / scale), round(h / scale))
+        faces = [
+            Face(Box(round(x / scale), round(y / scale), round(w / scale), round(h / scale)))
             for (x, y, w, h) in (found if len(found) else [])
         ]
-        return sorted(boxes, key=lambda box: box.w * box.h, reverse=True)
+        return sorted(faces, key=lambda face: face.box.w * face.box.h, reverse=True)
 
 
-def crop_faces(gray: np.ndarray, boxes: list[Box], size: int = 48, margin: float = 0.1) -> np.ndarray:
-    """``(N, size, size)`` uint8 crops, each box grown by ``margin`` on every side (FER2013's
-    crops show a little more than the cascade's tight box) and clipped to the image."""
-    height, width = gray.shape[:2]
-    crops = np.empty((len(boxes), size, size), dtype=np.uint8)
-    for index, box in enumerate(boxes):
-        grow_x, grow_y = round(box.w * margin), round(box.h * margin)
-        x0, y0 = max(0, box.x - grow_x), max(0, box.y - grow_y)
-        x1, y1 = min(width, box.x + box.w + grow_x), min(height, box.y + box.h + grow_y)
-        crops[index] = cv2.resize(gray[y0:y1, x0:x1], (size, size), interpolation=cv2.INTER_AREA)
-    return crops
+# The cascade's smallest window that still finds faces reliably (its trained size is 20x20),
+# and the smallest scale its copy is searched at (it slows down fast with size).
+HAAR_SMALLEST = 24
+HAAR_MIN_SCALE = 0.5
+
+FaceDetector = YuNetDetector | HaarDetector
 
 
-def blur_faces(faces: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian-blur each ``(N, H, W)`` crop; ``sigma <= 0`` returns them unchanged.
+def default_detector() -> FaceDetector:
+    """YuNet where its wheel is installed, else the Haar cascade."""
+    try:
+        return YuNetDetector()
+    except ImportError:
+        return HaarDetector()
 
-    The FER2013 training images we have are all blurred (a Gaussian of sigma about 3 px matches
-    their statistics; the validation images and real cameras are sharp), so the model only
-    knows blurred faces. Blurring every face the same way before classifying it shows the
-    model what it was trained on.
+
+def crop_faces(gray: np.ndarray, faces: list[Face], size: int = 48, *, detector: str = "yunet",
+               align: bool = True) -> np.ndarray:
+    """``(N, size, size)`` uint8 crops framed as FER2013 framed its faces.
+
+    Each crop is a square of ``FRAME_SCALE`` times the box's width around the box's centre
+    (shifted by ``FRAME_SHIFT``), turned so the eyes are level when the detector found them and
+    ``align`` is on. One affine warp per face does the rotation, the scaling and the crop;
+    pixels beyond the image repeat its border, as FER2013's own crops near an edge do.
     """
-    if sigma <= 0 or len(faces) == 0:
-        return faces
-    return np.stack([cv2.GaussianBlur(face, (0, 0), sigma) for face in faces])
+    crops = np.empty((len(faces), size, size), dtype=np.uint8)
+    frame_scale = FRAME_SCALE.get(detector, 1.1)
+    frame_shift = FRAME_SHIFT.get(detector, 0.0)
+    for index, face in enumerate(faces):
+        box = face.box
+        side = frame_scale * box.w
+        centre_x = box.x + box.w / 2
+        centre_y = box.y + box.h / 2 + frame_shift * box.h
+        angle = face.roll_degrees if align else 0.0
+        # Rotate about the face's centre by the eyes' roll and cut the square out at full
+        # resolution, then shrink it with area averaging (a warp would alias when shrinking).
+        cut = max(size, math.ceil(side))
+        matrix = cv2.getRotationMatrix2D((centre_x, centre_y), angle, cut / side)
+        matrix[0, 2] += cut / 2 - centre_x
+        matrix[1, 2] += cut / 2 - centre_y
+        square = cv2.warpAffine(gray, matrix, (cut, cut), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        crops[index] = square if cut == size else cv2.resize(square, (size, size), interpolation=cv2.INTER_AREA)
+    return crops

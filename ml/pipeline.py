@@ -1,7 +1,8 @@
 """``analyze(image) -> AnalysisResult``: the one function everything else calls.
 
-decode (any input, upright RGB) -> detect faces (Haar) -> crop -> classify every face in one
-batched call -> per-face probabilities, dominant emotion and stress score.
+decode (any input, upright RGB) -> detect faces (YuNet, or Haar where its wheel is missing) ->
+crop each face as FER2013 framed them, levelled by its eyes -> classify every face in one batched
+call -> per-face probabilities (calibrated), dominant emotion and stress score.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import cv2
 import numpy as np
 
 from ml.emotions import EMOTIONS, stress_level, stress_score
-from ml.faces import Box, FaceDetector, crop_faces
+from ml.faces import MIN_FACE, Box, FaceDetector, crop_faces, default_detector
 from ml.images import ImageInput, encode_jpeg, to_rgb_array
 from ml.predictor import EmotionClassifier
 
@@ -24,6 +25,7 @@ from ml.predictor import EmotionClassifier
 class FaceResult:
     box: Box
     probabilities: dict[str, float]
+    detection_score: float = 1.0
 
     @property
     def dominant(self) -> str:
@@ -40,6 +42,7 @@ class FaceResult:
     def to_dict(self) -> dict:
         return {
             "box": dict(zip(("x", "y", "w", "h"), self.box.as_tuple())),
+            "detection_score": round(self.detection_score, 3),
             "probabilities": {label: round(value, 4) for label, value in self.probabilities.items()},
             "dominant": self.dominant,
             "confidence": round(self.confidence, 4),
@@ -53,6 +56,7 @@ class AnalysisResult:
     faces: list[FaceResult]
     model_version: str
     timings_ms: dict[str, float]
+    detector: str = "yunet"
 
     @property
     def width(self) -> int:
@@ -96,6 +100,7 @@ class AnalysisResult:
             "stress": round(self.stress, 4),
             "stress_level": self.stress_level,
             "model_version": self.model_version,
+            "detector": self.detector,
             "timings_ms": {name: round(value, 2) for name, value in self.timings_ms.items()},
         }
 
@@ -105,25 +110,29 @@ class Analyzer:
 
     def __init__(self, classifier: EmotionClassifier, detector: FaceDetector | None = None):
         self.classifier = classifier
-        self.detector = detector or FaceDetector()
+        self.detector = detector or default_detector()
 
-    def analyze(self, image: ImageInput) -> AnalysisResult:
+    def analyze(self, image: ImageInput, *, min_face: int = MIN_FACE) -> AnalysisResult:
+        """Faces from ``min_face`` px up (``ml.faces.LIVE_MIN_FACE`` for live frames: faster)."""
         started = time.perf_counter()
         rgb = to_rgb_array(image)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         decoded = time.perf_counter()
-        boxes = self.detector.detect(gray)
+        found = self.detector.detect(gray, min_face=min_face)
         detected = time.perf_counter()
-        probabilities = self.classifier.predict(crop_faces(gray, boxes, size=self.classifier.input_size[0]))
+        crops = crop_faces(gray, found, size=self.classifier.input_size[0], detector=self.detector.name)
+        probabilities = self.classifier.predict(crops)
         classified = time.perf_counter()
         faces = [
-            FaceResult(box=box, probabilities={label: float(p) for label, p in zip(EMOTIONS, row)})
-            for box, row in zip(boxes, probabilities)
+            FaceResult(box=face.box, probabilities={label: float(p) for label, p in zip(EMOTIONS, row)},
+                       detection_score=face.score)
+            for face, row in zip(found, probabilities)
         ]
         return AnalysisResult(
             image=rgb,
             faces=faces,
             model_version=self.classifier.version,
+            detector=self.detector.name,
             timings_ms={
                 "decode": (decoded - started) * 1000,
                 "detect": (detected - decoded) * 1000,
@@ -146,9 +155,9 @@ def get_analyzer(model_dir: str | Path | None = None) -> Analyzer:
         return _analyzers[key]
 
 
-def analyze(image: ImageInput, *, model_dir: str | Path | None = None) -> AnalysisResult:
+def analyze(image: ImageInput, *, model_dir: str | Path | None = None, min_face: int = MIN_FACE) -> AnalysisResult:
     """Find every face in ``image`` and classify its emotion.
 
     Raises :class:`ml.images.InvalidImageError` for anything that is not a usable image.
     """
-    return get_analyzer(model_dir).analyze(image)
+    return get_analyzer(model_dir).analyze(image, min_face=min_face)

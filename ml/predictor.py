@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ml.calibration import apply_temperature
 from ml.emotions import EMOTIONS
-from ml.faces import blur_faces
 from ml.model_io import SHIPPED_MODEL_DIR, load_model, read_metadata
 
 
@@ -21,18 +21,20 @@ class EmotionClassifier:
     """Classifies 48x48 grayscale face crops. Thread-safe; load it once per process.
 
     With ``flip_average`` (test-time augmentation) each face is classified as is and mirrored,
-    in the same batch, and the two distributions are averaged.
+    in the same batch, and the two distributions are averaged. The metadata's ``temperature``
+    then calibrates the result (``ml.calibration``).
     """
 
-    def __init__(self, model_dir: str | Path | None = None, *, flip_average: bool | None = None):
+    def __init__(self, model_dir: str | Path | None = None, *, flip_average: bool | None = None,
+                 temperature: float | None = None):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import tensorflow as tf
 
         self.model_dir = Path(model_dir) if model_dir else SHIPPED_MODEL_DIR
         self.metadata = read_metadata(self.model_dir)
         self.flip_average = self.metadata.get("flip_average", True) if flip_average is None else flip_average
-        # The blur the training faces carried (see ml.faces.blur_faces); applied to every input.
-        self.input_blur = float(self.metadata.get("input_blur_sigma", 0.0))
+        # Softmax temperature fitted on held-out faces (ml.calibration); 1 leaves outputs raw.
+        self.temperature = float(self.metadata.get("temperature", 1.0) if temperature is None else temperature)
         height, width = self.metadata.get("input_size", (48, 48))
         self.input_size = (int(height), int(width))
         model = load_model(self.model_dir)
@@ -55,10 +57,10 @@ class EmotionClassifier:
         count = len(faces)
         if count == 0:
             return np.empty((0, len(EMOTIONS)), dtype=np.float32)
-        batch = blur_faces(faces, self.input_blur)[..., None].astype(np.float32)
+        batch = faces[..., None].astype(np.float32)
         if self.flip_average:
             batch = np.concatenate([batch, batch[:, :, ::-1]])
         probabilities = self._forward(self._tf.constant(batch)).numpy()
         if self.flip_average:
             probabilities = (probabilities[:count] + probabilities[count:]) / 2
-        return probabilities
+        return apply_temperature(probabilities, self.temperature)

@@ -4,8 +4,11 @@
         --out runs/fast --export ml/weights
 
 ``--data`` is the image-folder layout (``train/`` and ``val/`` inside) or ``fer2013.csv``.
-Checkpoints go to ``--out`` every epoch; ``--resume`` continues from the last one. The best
-epoch by validation accuracy is exported (model JSON + weights + metadata) to ``--export``.
+Checkpoints go to ``--out`` every epoch; ``--resume`` continues from the last one (the
+schedule, optimizer state and epoch count are restored, so a run can be killed at any time).
+The best epoch by validation accuracy is exported (model JSON + weights + metadata) to
+``--export``, with a softmax temperature fitted on the validation faces through the shipped
+inference path (see ``ml.calibration``).
 """
 
 from __future__ import annotations
@@ -20,21 +23,18 @@ from pathlib import Path
 
 import numpy as np
 
-from ml.data import class_weights, load_dataset
+from ml.data import class_weights, clean_training_set, load_dataset
 from ml.emotions import EMOTIONS
-from ml.faces import blur_faces
 
 BATCH_SIZE = 128
-LEARNING_RATE = 1e-3
-WEIGHT_DECAY = 1e-4
+# Per optimizer: (peak learning rate, decoupled weight decay).
+OPTIMIZER_DEFAULTS = {"sgd": (0.05, 5e-4), "adamw": (1e-3, 1e-4)}
+NESTEROV_MOMENTUM = 0.9
 LABEL_SMOOTHING = 0.1
-WARMUP_EPOCHS = 1
-EARLY_STOPPING_PATIENCE = 10
+WARMUP_EPOCHS = 2
+EARLY_STOPPING_PATIENCE = 15
 CLASS_WEIGHT_POWER = 0.3
-# Every image of ../shared/datasets/fer2013/train is blurred (a Gaussian of sigma 3 px matches
-# its sharpness and spectrum; val/ is sharp). The model is fed faces blurred the same way, at
-# validation here and at inference (metadata "input_blur_sigma"). 0 for sharp training data.
-INPUT_BLUR_SIGMA = 3.0
+ERASE_PROBABILITY = 0.5
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -45,13 +45,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--arch", default=DEFAULT_ARCHITECTURE, choices=sorted(ARCHITECTURES))
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-    parser.add_argument("--lr", type=float, default=LEARNING_RATE)
+    parser.add_argument("--optimizer", default="sgd", choices=sorted(OPTIMIZER_DEFAULTS),
+                        help="SGD with Nesterov momentum (default) or AdamW; both warm up, then cosine decay")
+    parser.add_argument("--lr", type=float, help="peak learning rate (default per optimizer: sgd 0.05, adamw 1e-3)")
+    parser.add_argument("--weight-decay", type=float, help="decoupled weight decay (default: sgd 5e-4, adamw 1e-4)")
     parser.add_argument("--class-weight-power", type=float, default=CLASS_WEIGHT_POWER,
                         help="0 disables class weighting, 1 is full inverse frequency")
     parser.add_argument("--patience", type=int, default=EARLY_STOPPING_PATIENCE)
-    parser.add_argument("--input-blur", type=float, default=INPUT_BLUR_SIGMA,
-                        help="Gaussian sigma (px) the training images carry; validation and inference faces get the same")
+    parser.add_argument("--erase", type=float, default=ERASE_PROBABILITY,
+                        help="probability of random erasing (a noise rectangle over 2-15 %% of the face); 0 disables")
     parser.add_argument("--no-augment", dest="augment", action="store_false")
+    parser.add_argument("--keep-duplicates", dest="clean", action="store_false",
+                        help="train on every image as it is (default: drop blanks, conflicting and surplus copies)")
     parser.add_argument("--seed", type=int, default=1337)
     parser.add_argument("--limit", type=int, default=0, help="use only the first N training images (smoke runs)")
     parser.add_argument("--out", type=Path, default=Path("runs/train"), help="checkpoints and logs")
@@ -80,6 +85,30 @@ def augment_face(image, seed: int):
     return tf.clip_by_value(image, 0.0, 255.0)
 
 
+ERASE_AREA = (0.02, 0.15)  # Fraction of the face.
+ERASE_ASPECT = (0.3, 3.3)
+
+
+def random_erase(image, seed: int, probability: float):
+    """Random erasing (Zhong et al., 2017): with ``probability``, replace a random rectangle with
+    noise, as a hand, glasses or a shadow would hide part of a face."""
+    import tensorflow as tf
+
+    height, width = image.shape[0], image.shape[1]
+    area = tf.random.uniform([], *ERASE_AREA, seed=seed) * height * width
+    aspect = tf.exp(tf.random.uniform([], np.log(ERASE_ASPECT[0]), np.log(ERASE_ASPECT[1]), seed=seed + 1))
+    erase_h = tf.clip_by_value(tf.cast(tf.round(tf.sqrt(area * aspect)), tf.int32), 1, height)
+    erase_w = tf.clip_by_value(tf.cast(tf.round(tf.sqrt(area / aspect)), tf.int32), 1, width)
+    top = tf.random.uniform([], 0, height - erase_h + 1, dtype=tf.int32, seed=seed + 2)
+    left = tf.random.uniform([], 0, width - erase_w + 1, dtype=tf.int32, seed=seed + 3)
+    rows = tf.range(height)[:, None, None]
+    columns = tf.range(width)[None, :, None]
+    inside = (rows >= top) & (rows < top + erase_h) & (columns >= left) & (columns < left + erase_w)
+    noise = tf.random.uniform(tf.shape(image), 0.0, 255.0, seed=seed + 4)
+    erased = tf.where(inside, noise, image)
+    return tf.cond(tf.random.uniform([], seed=seed + 5) < probability, lambda: erased, lambda: image)
+
+
 def make_rotator(seed: int):
     """A mild tilt, the only augmentation that resamples (once)."""
     from keras import layers
@@ -87,7 +116,7 @@ def make_rotator(seed: int):
     return layers.RandomRotation(ROTATION, fill_mode="reflect", seed=seed)
 
 
-def make_datasets(x_train, y_train, x_val, y_val, *, batch_size: int, augment: bool, seed: int, weights):
+def make_datasets(x_train, y_train, x_val, y_val, *, batch_size: int, augment: bool, erase: float, seed: int, weights):
     import tensorflow as tf
 
     x_train = x_train[..., None].astype("float32")
@@ -98,6 +127,8 @@ def make_datasets(x_train, y_train, x_val, y_val, *, batch_size: int, augment: b
     train = train.shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
     if augment:
         train = train.map(lambda x, y, w: (augment_face(x, seed), y, w), num_parallel_calls=tf.data.AUTOTUNE)
+    if augment and erase > 0:
+        train = train.map(lambda x, y, w: (random_erase(x, seed + 10, erase), y, w), num_parallel_calls=tf.data.AUTOTUNE)
     train = train.batch(batch_size)
     if augment:
         rotator = make_rotator(seed)
@@ -105,6 +136,15 @@ def make_datasets(x_train, y_train, x_val, y_val, *, batch_size: int, augment: b
     train = train.prefetch(tf.data.AUTOTUNE)
     val = tf.data.Dataset.from_tensor_slices((x_val, onehot[y_val])).batch(256).prefetch(tf.data.AUTOTUNE)
     return train, val
+
+
+def make_optimizer(name: str, steps_per_epoch: int, epochs: int, lr: float, weight_decay: float):
+    import keras
+
+    schedule = make_schedule(steps_per_epoch, epochs, lr)
+    if name == "sgd":
+        return keras.optimizers.SGD(schedule, momentum=NESTEROV_MOMENTUM, nesterov=True, weight_decay=weight_decay)
+    return keras.optimizers.AdamW(schedule, weight_decay=weight_decay)
 
 
 def make_schedule(steps_per_epoch: int, epochs: int, lr: float):
@@ -116,7 +156,7 @@ def make_schedule(steps_per_epoch: int, epochs: int, lr: float):
         decay_steps=max(1, steps_per_epoch * epochs - warmup),
         warmup_target=lr,
         warmup_steps=warmup,
-        alpha=0.01,
+        alpha=0.002,
     )
 
 
@@ -136,18 +176,25 @@ def main(argv: list[str] | None = None) -> int:
     x_val, y_val = load_dataset(args.data, "val")
     if args.limit:
         x_train, y_train = x_train[: args.limit], y_train[: args.limit]
-    x_val = blur_faces(x_val, args.input_blur)
+    cleaning = None
+    if args.clean:
+        x_train, y_train, cleaning = clean_training_set(x_train, y_train)
+        print(f"cleaned the training set: {json.dumps(cleaning)}", flush=True)
     print(f"train {len(x_train)} images, val {len(x_val)} images, loaded in {time.perf_counter() - started:.1f}s", flush=True)
+    lr, weight_decay = OPTIMIZER_DEFAULTS[args.optimizer]
+    lr = args.lr if args.lr is not None else lr
+    weight_decay = args.weight_decay if args.weight_decay is not None else weight_decay
 
     weights = class_weights(y_train, args.class_weight_power) if args.class_weight_power else dict.fromkeys(range(len(EMOTIONS)), 1.0)
     train, val = make_datasets(
-        x_train, y_train, x_val, y_val, batch_size=args.batch_size, augment=args.augment, seed=args.seed, weights=weights
+        x_train, y_train, x_val, y_val, batch_size=args.batch_size, augment=args.augment, erase=args.erase, seed=args.seed,
+        weights=weights,
     )
     steps_per_epoch = int(np.ceil(len(x_train) / args.batch_size))
 
     model = make_model(args.arch)
     model.compile(
-        optimizer=keras.optimizers.AdamW(make_schedule(steps_per_epoch, args.epochs, args.lr), weight_decay=WEIGHT_DECAY),
+        optimizer=make_optimizer(args.optimizer, steps_per_epoch, args.epochs, lr, weight_decay),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING),
         metrics=["accuracy"],
     )
@@ -182,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         "training_seconds_this_run": round(training_seconds, 1),
     }
     if args.export:
+        from ml.calibration import calibrate_model_dir
+
         # The exported model has the plain architecture (no compiled optimizer state).
         export_model(
             best,
@@ -189,20 +238,25 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "architecture": args.arch,
                 "input_size": [48, 48],
-                "preprocessing": (
-                    "grayscale face crop, resized to 48x48, Gaussian blur of input_blur_sigma px, uint8 pixels 0-255; "
-                    "rescaling is inside the model"
-                ),
-                "input_blur_sigma": args.input_blur,
+                "preprocessing": "grayscale face crop, resized to 48x48, uint8 pixels 0-255; rescaling is inside the model",
                 "flip_average": True,
                 "training_data": f"FER2013 train ({len(x_train)} images), selected on val ({len(x_val)} images)",
+                "data_cleaning": cleaning,
+                "recipe": {
+                    "optimizer": args.optimizer, "peak_lr": lr, "weight_decay": weight_decay,
+                    "batch_size": args.batch_size, "warmup_epochs": WARMUP_EPOCHS, "schedule": "cosine",
+                    "label_smoothing": LABEL_SMOOTHING, "class_weight_power": args.class_weight_power,
+                    "augment": args.augment, "random_erasing": args.erase if args.augment else 0,
+                },
                 "epochs": args.epochs,
                 "val_accuracy": round(val_accuracy, 4),
                 "seed": args.seed,
                 "trained_on": dt.date.today().isoformat(),
+                "training_seconds": round(training_seconds),
                 "command": "python -m ml.train " + " ".join(argv if argv is not None else sys.argv[1:]),
             },
         )
+        summary["calibration"] = calibrate_model_dir(args.export, x_val, y_val)
         summary["exported_to"] = str(args.export)
     print(json.dumps(summary), flush=True)
     return 0

@@ -29,8 +29,8 @@ class AnalysisSerializer(serializers.ModelSerializer):
     class Meta:
         model = Analysis
         fields = [
-            "id", "url", "page_url", "source", "source_url", "status", "error", "model_version", "width", "height",
-            "face_count", "dominant_emotion", "stress", "stress_level", "timings", "images", "created_at", "started_at",
+            "id", "url", "page_url", "source", "source_url", "status", "error", "model_version", "detector", "width",
+            "height", "face_count", "dominant_emotion", "stress", "stress_level", "timings", "images", "created_at", "started_at",
             "finished_at",
         ]  # fmt: skip
         read_only_fields = fields

@@ -49,3 +49,22 @@ def test_class_weights_favour_rare_classes_and_average_to_one():
 
     assert weights[1] > weights[3]
     assert np.mean([weights[int(label)] for label in labels]) == pytest.approx(1.0)
+
+
+def test_cleaning_drops_blanks_conflicting_copies_and_surplus_copies():
+    from ml.data import clean_training_set
+
+    rng = np.random.default_rng(0)
+    faces = rng.integers(0, 256, (6, 48, 48), dtype=np.uint8)
+    blank = np.full((48, 48), 7, np.uint8)
+    images = np.stack([faces[0], faces[1], faces[1], faces[2], faces[2], faces[3], blank, faces[4]])
+    labels = np.array([0, 1, 1, 2, 5, 3, 4, 6])  # faces[1] twice as 1; faces[2] as 2 and as 5.
+
+    kept_images, kept_labels, report = clean_training_set(images, labels)
+
+    assert kept_labels.tolist() == [0, 1, 3, 6]
+    np.testing.assert_array_equal(kept_images[1], faces[1])
+    assert report == {
+        "images_in": 8, "conflicting_groups_dropped": 1, "surplus_copies_dropped": 1, "blank_dropped": 1,
+        "images_kept": 4,
+    }

@@ -2,6 +2,7 @@
 
 import threading
 
+import cv2
 import numpy as np
 import pytest
 
@@ -34,8 +35,10 @@ def test_the_result_serialises_with_every_figure(astronaut_result):
 
     assert data["width"] == 512 and data["height"] == 512
     assert data["dominant"] == "happy"
-    assert set(data["faces"][0]) == {"box", "probabilities", "dominant", "confidence", "stress"}
+    assert set(data["faces"][0]) == {"box", "detection_score", "probabilities", "dominant", "confidence", "stress"}
+    assert 0.5 <= data["faces"][0]["detection_score"] <= 1.0
     assert data["model_version"]
+    assert data["detector"] == astronaut_result.detector in {"yunet", "haar-alt2"}
 
 
 def test_the_annotated_image_draws_on_a_copy(astronaut_result):
@@ -84,6 +87,30 @@ def test_the_analyzer_is_safe_to_share_between_threads(astronaut_jpeg, astronaut
 def test_bad_input_raises_the_documented_error():
     with pytest.raises(ml.InvalidImageError):
         ml.analyze(b"not an image")
+
+
+def test_the_analyzer_falls_back_to_haar_with_the_same_shape_of_result(astronaut_jpeg, astronaut_result):
+    from ml.faces import HaarDetector
+    from ml.pipeline import Analyzer, get_analyzer
+
+    result = Analyzer(get_analyzer().classifier, HaarDetector()).analyze(astronaut_jpeg)
+
+    assert result.detector == "haar-alt2"
+    assert len(result.faces) == 1 and result.faces[0].dominant == "happy"
+    assert set(result.to_dict()) == set(astronaut_result.to_dict())
+    assert set(result.to_dict()["faces"][0]) == set(astronaut_result.to_dict()["faces"][0])
+
+
+def test_live_frames_search_for_larger_faces_only():
+    from skimage import data
+
+    from ml.faces import LIVE_MIN_FACE
+
+    canvas = np.full((480, 640, 3), 170, np.uint8)
+    canvas[200:328, 300:428] = cv2.resize(data.astronaut(), (128, 128), interpolation=cv2.INTER_AREA)  # ~25 px face.
+
+    assert len(ml.analyze(canvas).faces) == 1
+    assert ml.analyze(canvas, min_face=LIVE_MIN_FACE).faces == []
 
 
 def test_a_small_face_in_a_large_photo_is_found():

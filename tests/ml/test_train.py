@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from ml import evaluate, train
+from ml.calibration import apply_temperature
 from ml.data import load_image_folder
-from ml.faces import blur_faces
 from ml.model_io import load_model, read_metadata
 from ml.predictor import EmotionClassifier
 
@@ -70,18 +70,50 @@ def test_save_and_load_round_trip_gives_identical_outputs(trained):
 
     expected = original.predict(images[..., None].astype("float32"), verbose=0)
     np.testing.assert_allclose(reloaded.predict(images[..., None].astype("float32"), verbose=0), expected, rtol=1e-5, atol=1e-6)
-    # The fast path (one compiled call, no flip averaging) gives the model's numbers for the
-    # faces blurred as the metadata says (the training faces' blur).
-    classifier = EmotionClassifier(trained / "export", flip_average=False)
-    assert classifier.input_blur == read_metadata(trained / "export")["input_blur_sigma"] == 3.0
-    blurred = blur_faces(images, classifier.input_blur)[..., None].astype("float32")
-    np.testing.assert_allclose(classifier.predict(images), original.predict(blurred, verbose=0), rtol=1e-4, atol=1e-5)
-    # A barely trained model may not care about blur, so check what reaches it directly.
-    seen, forward = [], classifier._forward
-    classifier._forward = lambda batch: seen.append(batch.numpy()) or forward(batch)
-    classifier.predict(images)
-    np.testing.assert_array_equal(seen[0], blurred)
-    assert not np.array_equal(blurred[..., 0], images)
+    # The fast path (one compiled call, no flip averaging, no temperature) gives the model's
+    # numbers for the faces as they are: no blur or other filter in between.
+    raw = EmotionClassifier(trained / "export", flip_average=False, temperature=1.0)
+    np.testing.assert_allclose(raw.predict(images), expected, rtol=1e-4, atol=1e-5)
+    # As shipped, the fitted temperature rescales those numbers.
+    calibrated = EmotionClassifier(trained / "export", flip_average=False)
+    assert calibrated.temperature == read_metadata(trained / "export")["temperature"]
+    np.testing.assert_allclose(calibrated.predict(images), apply_temperature(expected, calibrated.temperature), rtol=1e-4, atol=1e-5)
+
+
+def test_the_export_carries_a_temperature_fitted_on_validation_faces(trained):
+    metadata = read_metadata(trained / "export")
+
+    assert 0.25 <= metadata["temperature"] <= 4.0
+    calibration = metadata["calibration"]
+    assert calibration["temperature"] == metadata["temperature"]
+    assert calibration["nll_after"] <= calibration["nll_before"] + 1e-6
+    assert calibration["fitted_on"] == "21 validation faces"
+
+
+def test_the_export_records_the_recipe_and_the_cleaning(trained):
+    metadata = read_metadata(trained / "export")
+
+    assert metadata["recipe"]["optimizer"] == "sgd"
+    assert metadata["data_cleaning"]["images_in"] == 70
+    assert "input_blur_sigma" not in metadata
+
+
+def test_random_erasing_replaces_one_rectangle_and_keeps_the_rest():
+    import tensorflow as tf
+
+    image = tf.fill((48, 48, 1), 100.0)
+    erased = train.random_erase(image, seed=3, probability=1.0).numpy()[..., 0]
+    changed = erased != 100.0
+
+    rows, columns = np.nonzero(changed)
+    assert changed.any()
+    # The changed pixels fill one axis-aligned rectangle of 2-15 % of the face (noise could
+    # hit exactly 100 on a pixel or two, so allow a little slack).
+    rectangle = (rows.max() - rows.min() + 1) * (columns.max() - columns.min() + 1)
+    assert changed.sum() >= 0.98 * rectangle
+    assert 0.015 * 48 * 48 <= rectangle <= 0.16 * 48 * 48
+    untouched = train.random_erase(image, seed=3, probability=0.0).numpy()
+    assert (untouched == 100.0).all()
 
 
 def test_evaluate_prints_a_json_line_with_accuracy_and_writes_a_confusion_png(trained, tmp_path, capsys):

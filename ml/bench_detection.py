@@ -1,0 +1,227 @@
+"""Detection and end-to-end benchmark: figures, not tests.
+
+    python ../shared/tools/make_scenes.py ../shared/datasets/fer2013/val runs/scenes 200 1
+    python -m ml.bench_detection --scenes runs/scenes [--photos ../shared/photos] [--detector yunet|haar]
+
+For each detector: recall (a true face matched by a detection at IoU >= 0.3) and false faces on the
+composed scenes, the same on real photos (``truth.json`` boxes), false faces on scikit-image's
+face-free photos, end-to-end accuracy on the scenes (the right emotion on a found face, over all
+true faces) with and without eye alignment, the median framing of true FER crops relative to the
+detector's boxes (what ``ml.faces.FRAME_SCALE``/``FRAME_SHIFT`` are fitted from), and detection and
+``analyze`` time per 640x480 frame (p50/p95). Ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+IOU_MATCH = 0.3
+FACE_FREE_PHOTOS = ("coffee", "chelsea", "rocket", "hubble_deep_field", "coins", "page", "horse", "grass")
+
+
+def iou(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    inter_w = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    inter_h = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = inter_w * inter_h
+    union = aw * ah + bw * bh - inter
+    return inter / union if union else 0.0
+
+
+def match(truth: list, found: list) -> list[int | None]:
+    """For each true box, the index of the detection matched to it (greedy by IoU), or None."""
+    pairs = sorted(
+        ((iou(t, f), ti, fi) for ti, t in enumerate(truth) for fi, f in enumerate(found)), reverse=True
+    )
+    matched: list[int | None] = [None] * len(truth)
+    used: set[int] = set()
+    for overlap, ti, fi in pairs:
+        if overlap < IOU_MATCH:
+            break
+        if matched[ti] is None and fi not in used:
+            matched[ti] = fi
+            used.add(fi)
+    return matched
+
+
+def percentile_ms(samples: list[float], q: float) -> float:
+    return round(float(np.percentile(np.asarray(samples) * 1000, q)), 2)
+
+
+def load_truth(directory: Path) -> dict:
+    return json.loads((directory / "truth.json").read_text())
+
+
+def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
+    import cv2
+
+    from ml.emotions import EMOTIONS
+    from ml.faces import crop_faces
+
+    truth = load_truth(scenes)
+    found_total = true_total = matched_total = false_total = 0
+    correct = {True: 0, False: 0}
+    detect_times: list[float] = []
+    scale_ratios, shift_x, shift_y = [], [], []
+    for name, faces in sorted(truth.items()):
+        gray = cv2.imread(str(scenes / name), cv2.IMREAD_GRAYSCALE)
+        started = time.perf_counter()
+        found = detector.detect(gray, min_face=min_face)
+        detect_times.append(time.perf_counter() - started)
+        boxes = [face["box"] for face in faces]
+        matched = match(boxes, [face.box.as_tuple() for face in found])
+        true_total += len(boxes)
+        found_total += len(found)
+        matched_total += sum(index is not None for index in matched)
+        false_total += len(found) - sum(index is not None for index in matched)
+        for box, index in zip(boxes, matched):
+            if index is None:
+                continue
+            det = found[index].box
+            scale_ratios.append(box[2] / det.w)
+            shift_x.append((box[0] + box[2] / 2 - (det.x + det.w / 2)) / det.w)
+            shift_y.append((box[1] + box[3] / 2 - (det.y + det.h / 2)) / det.h)
+        if classifier is None:
+            continue
+        hits = [(found[index], face["label"]) for face, index in zip(faces, matched) if index is not None]
+        if not hits:
+            continue
+        for align in (True, False):
+            crops = crop_faces(gray, [face for face, _ in hits], size=classifier.input_size[0],
+                               detector=detector.name, align=align)
+            predicted = classifier.predict(crops).argmax(axis=1)
+            correct[align] += sum(EMOTIONS[p] == label for p, (_, label) in zip(predicted, hits))
+    report = {
+        "scenes": len(truth),
+        "faces": true_total,
+        "recall": round(matched_total / max(1, true_total), 4),
+        "false_faces": false_total,
+        "detect_p50_ms": percentile_ms(detect_times, 50),
+        "detect_p95_ms": percentile_ms(detect_times, 95),
+        "framing_median": {
+            "truth_side_over_box_width": round(float(np.median(scale_ratios)), 3) if scale_ratios else None,
+            "truth_centre_shift_x_over_width": round(float(np.median(shift_x)), 3) if shift_x else None,
+            "truth_centre_shift_y_over_height": round(float(np.median(shift_y)), 3) if shift_y else None,
+        },
+    }
+    if classifier is not None:
+        report["end_to_end_accuracy"] = round(correct[True] / max(1, true_total), 4)
+        report["end_to_end_accuracy_unaligned"] = round(correct[False] / max(1, true_total), 4)
+    return report
+
+
+def bench_photos(detector, photos: Path, min_face: int) -> dict:
+    import cv2
+
+    truth = load_truth(photos)
+    true_total = matched_total = false_total = 0
+    missed = []
+    for name, boxes in sorted(truth.items()):
+        path = next((p for p in (photos / name, photos / "images" / name) if p.is_file()), None)
+        if path is None:
+            continue
+        gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+        found = detector.detect(gray, min_face=min_face)
+        matched = match(boxes, [face.box.as_tuple() for face in found])
+        true_total += len(boxes)
+        matched_total += sum(index is not None for index in matched)
+        false_total += len(found) - sum(index is not None for index in matched)
+        if None in matched:
+            missed.append(name)
+    return {"faces": true_total, "found": matched_total, "false_faces": false_total, "missed_in": missed}
+
+
+def bench_face_free(detector, min_face: int) -> dict:
+    import cv2
+    from skimage import data
+
+    from ml.images import to_rgb_array
+
+    found = {}
+    for name in FACE_FREE_PHOTOS:
+        image = getattr(data, name)()
+        if image.dtype == bool:
+            image = image.astype(np.uint8) * 255
+        gray = cv2.cvtColor(to_rgb_array(image), cv2.COLOR_RGB2GRAY)
+        found[name] = len(detector.detect(gray, min_face=min_face))
+    return {"photos": len(found), "false_faces": sum(found.values()), "per_photo": found}
+
+
+def bench_analyze(analyzer, frames: int, min_face: int) -> dict:
+    from ml.bench import frame_with_one_face
+
+    frame = frame_with_one_face()
+    for _ in range(5):
+        analyzer.analyze(frame, min_face=min_face)
+    samples = []
+    for _ in range(frames):
+        started = time.perf_counter()
+        analyzer.analyze(frame, min_face=min_face)
+        samples.append(time.perf_counter() - started)
+    return {"p50_ms": percentile_ms(samples, 50), "p95_ms": percentile_ms(samples, 95)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ml.bench_detection", description=__doc__.split("\n")[0])
+    parser.add_argument("--scenes", type=Path, required=True, help="output of ../shared/tools/make_scenes.py")
+    parser.add_argument("--photos", type=Path, help="real photos with truth.json boxes (e.g. ../shared/photos)")
+    parser.add_argument("--detector", choices=("yunet", "haar", "both"), default="both")
+    parser.add_argument("--weights", type=Path, help="exported model directory (default: the shipped model)")
+    parser.add_argument("--min-face", type=int, help="smallest face searched for, px (default: ml.faces.MIN_FACE "
+                        "for photos; the live pages use ml.faces.LIVE_MIN_FACE)")
+    parser.add_argument("--min-confidence", type=float, help="YuNet confidence threshold (default ml.faces.YUNET_MIN_CONFIDENCE)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--frames", type=int, default=100, help="analyze() calls for the timing")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)  # yuface's OpenMP, read when it loads.
+    import cv2
+    import tensorflow as tf
+
+    cv2.setNumThreads(args.threads)
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+
+    from ml.faces import MIN_FACE, HaarDetector, YuNetDetector
+    from ml.pipeline import Analyzer
+    from ml.predictor import EmotionClassifier
+
+    min_face = args.min_face or MIN_FACE
+    classifier = EmotionClassifier(args.weights)
+    kinds = {"yunet": YuNetDetector, "haar": HaarDetector}
+    chosen = list(kinds) if args.detector == "both" else [args.detector]
+    figures: dict = {"model_version": classifier.version, "threads": args.threads, "min_face": min_face}
+    for kind in chosen:
+        options = {"min_confidence": args.min_confidence} if kind == "yunet" and args.min_confidence else {}
+        detector = kinds[kind](**options)
+        row = {"scenes": bench_scenes(detector, classifier, args.scenes, min_face),
+               "face_free": bench_face_free(detector, min_face)}
+        if args.photos:
+            row["photos"] = bench_photos(detector, args.photos, min_face)
+        row["analyze_640x480"] = bench_analyze(Analyzer(classifier, detector), args.frames, min_face)
+        figures[detector.name] = row
+        scenes = row["scenes"]
+        print(f"{detector.name}, faces from {min_face} px: scenes recall {scenes['recall']:.1%} of {scenes['faces']}, "
+              f"{scenes['false_faces']} false, end-to-end {scenes.get('end_to_end_accuracy', 0):.1%} "
+              f"(unaligned {scenes.get('end_to_end_accuracy_unaligned', 0):.1%}), "
+              f"detect p50/p95 {scenes['detect_p50_ms']}/{scenes['detect_p95_ms']} ms")
+        if "photos" in row:
+            photos = row["photos"]
+            print(f"  real photos: {photos['found']}/{photos['faces']} faces, {photos['false_faces']} false")
+        print(f"  face-free photos: {row['face_free']['false_faces']} false faces; "
+              f"analyze 640x480 p50/p95 {row['analyze_640x480']['p50_ms']}/{row['analyze_640x480']['p95_ms']} ms")
+        print(f"  framing of true FER crops vs boxes: {scenes['framing_median']}")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""Face detection and FER-style cropping, on real photos scikit-image ships."""
+
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from ml.faces import Box, Face, HaarDetector, YuNetDetector, crop_faces, default_detector
+
+
+def gray(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def yunet():
+    pytest.importorskip("yuface", reason="yuface ships wheels for CPython <= 3.11 on x86-64 only")
+    return YuNetDetector()
+
+
+@pytest.fixture(scope="module", params=["yunet", "haar"])
+def detector(request):
+    return yunet() if request.param == "yunet" else HaarDetector()
+
+
+@pytest.fixture(scope="module")
+def astronaut() -> np.ndarray:
+    return gray(data.astronaut())
+
+
+def rotate(image: np.ndarray, degrees: float, centre: tuple[float, float]) -> np.ndarray:
+    matrix = cv2.getRotationMatrix2D(centre, degrees, 1.0)
+    return cv2.warpAffine(image, matrix, image.shape[1::-1], borderMode=cv2.BORDER_REPLICATE)
+
+
+def test_the_default_detector_is_yunet_where_its_wheel_is_installed():
+    pytest.importorskip("yuface")
+    assert default_detector().name == "yunet"
+
+
+def test_the_astronaut_has_one_face_where_her_face_is(detector, astronaut):
+    faces = detector.detect(astronaut)
+
+    assert len(faces) == 1
+    box = faces[0].box
+    # Her face spans about x 180-270, y 60-175 of the 512x512 photo.
+    assert 200 < box.x + box.w / 2 < 250 and 90 < box.y + box.h / 2 < 150
+    assert 60 < box.w < 140
+
+
+def test_two_astronauts_side_by_side_are_two_faces(detector, astronaut):
+    faces = detector.detect(np.concatenate([astronaut, astronaut], axis=1))
+
+    assert len(faces) == 2
+    assert sorted(face.box.x // 512 for face in faces) == [0, 1]
+
+
+@pytest.mark.parametrize("name", ["coffee", "chelsea", "rocket", "hubble_deep_field"])
+def test_face_free_photos_have_no_face(detector, name):
+    assert detector.detect(gray(getattr(data, name)())) == []
+
+
+def test_both_detectors_give_the_same_shape_of_result(detector, astronaut):
+    faces = detector.detect(astronaut)
+
+    assert all(isinstance(face, Face) for face in faces)
+    face = faces[0]
+    assert all(isinstance(value, int) for value in face.box.as_tuple())
+    assert 0.0 < face.score <= 1.0
+    assert face.eyes is None or len(face.eyes) == 2
+    assert crop_faces(astronaut, faces, detector=detector.name).shape == (1, 48, 48)
+
+
+def test_tiny_and_blank_images_have_no_face(detector):
+    assert detector.detect(np.full((8, 8), 128, np.uint8)) == []
+    assert detector.detect(np.zeros((480, 640), np.uint8)) == []
+
+
+def test_a_small_face_in_a_2048_px_photo_is_found():
+    detector = yunet()
+    canvas = np.full((1536, 2048), 170, np.uint8)
+    small = cv2.resize(data.astronaut(), (160, 160), interpolation=cv2.INTER_AREA)  # Her face: ~30 px.
+    canvas[900:1060, 300:460] = gray(small)
+
+    faces = detector.detect(canvas)
+
+    assert len(faces) == 1
+    assert 330 < faces[0].box.x < 400 and 20 <= faces[0].box.w <= 45
+
+
+def test_a_face_turned_20_degrees_is_found(astronaut):
+    detector = yunet()
+    upright = detector.detect(astronaut)[0]
+    centre = (upright.box.x + upright.box.w / 2, upright.box.y + upright.box.h / 2)
+
+    for degrees in (20, -20):
+        turned = detector.detect(rotate(astronaut, degrees, centre))
+
+        assert len(turned) == 1
+        # YuNet's eye landmarks see part of the turn (about 3-4 degrees of 20), in the right direction.
+        assert turned[0].roll_degrees * degrees < 0
+
+
+def test_alignment_turns_the_crop_so_the_eyes_are_level():
+    image = np.full((200, 200), 60, np.uint8)
+    image[95:105, 40:160] = 220  # A bright bar through the 'eyes'...
+    turned = rotate(image, 20, (100, 100))  # ...turned 20 degrees counter-clockwise on screen.
+    eyes_turned = ((100 - 40 * np.cos(np.radians(20)), 100 + 40 * np.sin(np.radians(20))),
+                   (100 + 40 * np.cos(np.radians(20)), 100 - 40 * np.sin(np.radians(20))))
+    face = Face(Box(50, 50, 100, 100), 0.9, eyes_turned)
+    assert face.roll_degrees == pytest.approx(-20, abs=0.01)
+
+    aligned = crop_faces(turned, [face], align=True)[0]
+    unaligned = crop_faces(turned, [face], align=False)[0]
+
+    def bright_rows(crop):
+        return int((crop[:, 12:36] > 140).all(axis=1).sum())  # Rows where the bar crosses the middle.
+
+    assert bright_rows(aligned) >= 2
+    assert bright_rows(unaligned) == 0
+
+
+def test_crops_of_no_face_are_an_empty_batch(astronaut):
+    assert crop_faces(astronaut, []).shape == (0, 48, 48)
+
+
+def test_a_face_at_the_edge_is_cropped_with_its_border_repeated():
+    image = np.zeros((100, 100), np.uint8)
+    image[:, :50] = 200  # A bright left half; a box at the left edge reaches past it.
+    face = Face(box=Box(0, 25, 50, 50))
+
+    crop = crop_faces(image, [face], detector="haar-alt2")[0]
+
+    assert crop.shape == (48, 48)
+    assert crop[:, :10].min() == 200  # Beyond the left edge: the edge pixels, not black.
