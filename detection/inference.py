@@ -8,6 +8,7 @@ from django.conf import settings
 import ml
 from ml.images import ImageInput
 from ml.pipeline import AnalysisResult
+from stressdetector.ops.metrics import INFERENCE_SECONDS
 
 InvalidImageError = ml.InvalidImageError
 
@@ -17,4 +18,6 @@ def analyze_image(image: ImageInput) -> AnalysisResult:
 
     Raises :class:`InvalidImageError` for anything that is not a usable image.
     """
-    return ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None)
+    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None)
+    INFERENCE_SECONDS.observe(result.timings_ms["total"] / 1000)
+    return result

@@ -26,11 +26,13 @@ def analysis_run_task(self, analysis_id: int) -> None:
     """
     may_retry = not self.request.is_eager and self.request.retries < self.max_retries
     try:
-        analysis_run(analysis_id=analysis_id, retry_transient=may_retry)
+        analysis = analysis_run(analysis_id=analysis_id, retry_transient=may_retry)
     except TransientAnalysisError as error:
         raise self.retry(exc=error, countdown=ANALYSIS_RETRY_DELAYS_S[self.request.retries]) from error
     except Analysis.DoesNotExist:
         logger.info("Analysis %s was deleted before it could run", analysis_id)
+    else:
+        logger.info("Analysis %s finished: %s, %s face(s)", analysis_id, analysis.status, analysis.face_count)
 
 
 # Seconds to wait before each retry of an SMS that hit a temporary failure (a timeout, Twilio
