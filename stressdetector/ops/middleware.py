@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from stressdetector.ops.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
@@ -30,24 +32,20 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest):
         if iscoroutinefunction(self):
             return self._acall(request)
-        token, started = self._start(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
-        return self._finish(request, response, started)
+        started = self._start(request)
+        return self._finish(request, self.get_response(request), started)
 
     async def _acall(self, request: HttpRequest) -> HttpResponse:
-        token, started = self._start(request)
-        try:
-            response = await self.get_response(request)
-        finally:
-            request_id_var.reset(token)
-        return self._finish(request, response, started)
+        started = self._start(request)
+        return self._finish(request, await self.get_response(request), started)
 
-    def _start(self, request: HttpRequest):
+    def _start(self, request: HttpRequest) -> float:
         request.request_id = new_request_id(request.headers.get(REQUEST_ID_HEADER))
-        return request_id_var.set(request.request_id), time.perf_counter()
+        # Not reset on the way out: Django logs an error response ("Not Found: ...") after the
+        # middleware has returned, and that line belongs to this request too. request_finished
+        # (below) clears it once the response has gone.
+        request_id_var.set(request.request_id)
+        return time.perf_counter()
 
     def _finish(self, request: HttpRequest, response: HttpResponse, started: float) -> HttpResponse:
         match = getattr(request, "resolver_match", None)
@@ -58,3 +56,8 @@ class RequestContextMiddleware:
         HTTP_REQUEST_SECONDS.labels(view).observe(time.perf_counter() - started)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+@receiver(request_finished)
+def forget_request_id(**kwargs) -> None:
+    request_id_var.set(None)
