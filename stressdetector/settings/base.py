@@ -178,6 +178,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_S
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT_S
+# Reconnecting to the result backend gives up after two tries (Celery's default is 20 s of them).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}}
 # A task that runs past the soft limit gets SoftTimeLimitExceeded (and fails with a reason); one
 # past the hard limit has its worker process killed and replaced. A worker process that has
 # grown past the memory cap (KiB) is replaced after its current task.
