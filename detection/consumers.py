@@ -46,6 +46,7 @@ from detection.alerts import AlertWindow, alert_create, alert_rule_get, alerts_g
 from detection.inference import InvalidImageError, analyze_live_frame
 from detection.live import LiveTracker, live_session_end, live_session_save, live_session_start
 from detection.models import Analysis
+from stressdetector.ops.metrics import LIVE_CONNECTIONS, LIVE_FRAMES
 
 logger = logging.getLogger(__name__)
 
@@ -100,12 +101,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.alerts_group = alerts_group_name(self.user.pk)
         await self.channel_layer.group_add(self.alerts_group, self.channel_name)
         await self.accept()
+        LIVE_CONNECTIONS.inc()
         self.saver = asyncio.create_task(self.save_periodically())
         await self.send_json({"type": "session", "id": self.session.pk, "url": self.session.get_absolute_url()})
 
     async def disconnect(self, code: int) -> None:
         if not getattr(self, "session", None):
             return
+        if getattr(self, "saver", None) is not None:  # Set once the connection was accepted.
+            LIVE_CONNECTIONS.dec()
         await self.end_session()
         await self.channel_layer.group_discard(self.alerts_group, self.channel_name)
 
@@ -160,6 +164,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 await self.send_error("bad_frame", str(error))
                 return
             elapsed_ms = (time.perf_counter() - started) * 1000
+            LIVE_FRAMES.inc()
             self.last_frame = frame
             self.tracker.add(result)
             if self.ended:

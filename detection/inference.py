@@ -9,6 +9,7 @@ import ml
 from ml.faces import LIVE_MIN_FACE, MIN_FACE
 from ml.images import ImageInput
 from ml.pipeline import AnalysisResult
+from stressdetector.ops.metrics import INFERENCE_SECONDS
 
 InvalidImageError = ml.InvalidImageError
 
@@ -22,7 +23,9 @@ def analyze_image(image: ImageInput, *, live: bool = False) -> AnalysisResult:
     usable image.
     """
     min_face = LIVE_MIN_FACE if live else MIN_FACE
-    return ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, min_face=min_face)
+    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, min_face=min_face)
+    INFERENCE_SECONDS.observe(result.timings_ms["total"] / 1000)
+    return result
 
 
 def analyze_live_frame(frame: bytes) -> AnalysisResult:

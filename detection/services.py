@@ -66,10 +66,24 @@ def analysis_create(*, owner: User, source: str, image: File | None = None, sour
     return analysis
 
 
+QUEUE_UNAVAILABLE_MESSAGE = "The analysis could not be started: the task queue is unavailable. Please try again in a minute."
+
+
 def _queue_analysis(analysis_id: int) -> None:
+    from kombu.exceptions import OperationalError
+
     from detection.tasks import analysis_run_task
 
-    analysis_run_task.delay(analysis_id)
+    try:
+        analysis_run_task.delay(analysis_id)
+        logger.info("Analysis %s queued", analysis_id)
+    except OperationalError:
+        # The broker (Redis) is down: the analysis would wait for ever. Fail it with a reason the
+        # user sees, instead of a server error or a "pending" that never ends.
+        logger.exception("Could not queue analysis %s", analysis_id)
+        Analysis.objects.filter(pk=analysis_id, status=Analysis.Status.PENDING).update(
+            status=Analysis.Status.FAILED, error=QUEUE_UNAVAILABLE_MESSAGE, finished_at=timezone.now()
+        )
 
 
 def _read_upload(image: File) -> bytes:

@@ -1,4 +1,9 @@
-"""Celery tasks for detection: each takes an id and calls one service, which loads the row."""
+"""Celery tasks for detection: each takes an id and calls one service, which loads the row.
+
+Their outcome is stored in the database, so they keep no result in Redis (ignore_result): that
+also spares the web process from subscribing to a result channel when it queues one, which
+with Redis down would hang the request and break the process' result consumer.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ logger = logging.getLogger(__name__)
 ANALYSIS_RETRY_DELAYS_S = (5, 30)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=len(ANALYSIS_RETRY_DELAYS_S))
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=len(ANALYSIS_RETRY_DELAYS_S))
 def analysis_run_task(self, analysis_id: int) -> None:
     """Run one analysis. Redelivered if its worker dies; analysis_run is safe to repeat.
 
@@ -26,11 +31,13 @@ def analysis_run_task(self, analysis_id: int) -> None:
     """
     may_retry = not self.request.is_eager and self.request.retries < self.max_retries
     try:
-        analysis_run(analysis_id=analysis_id, retry_transient=may_retry)
+        analysis = analysis_run(analysis_id=analysis_id, retry_transient=may_retry)
     except TransientAnalysisError as error:
         raise self.retry(exc=error, countdown=ANALYSIS_RETRY_DELAYS_S[self.request.retries]) from error
     except Analysis.DoesNotExist:
         logger.info("Analysis %s was deleted before it could run", analysis_id)
+    else:
+        logger.info("Analysis %s finished: %s, %s face(s)", analysis_id, analysis.status, analysis.face_count)
 
 
 # Seconds to wait before each retry of an SMS that hit a temporary failure (a timeout, Twilio
@@ -38,7 +45,7 @@ def analysis_run_task(self, analysis_id: int) -> None:
 SMS_RETRY_DELAYS_S = (10, 60, 300)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=len(SMS_RETRY_DELAYS_S))
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=len(SMS_RETRY_DELAYS_S))
 def alert_send_sms_task(self, alert_id: int) -> None:
     """Text one stress alert. alert_send leaves an alert that is no longer pending alone, so a
     redelivered task does not send twice.

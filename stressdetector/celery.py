@@ -20,3 +20,7 @@ app.autodiscover_tasks()
 def ping() -> str:
     """Answer "pong": a cheap way to check that a worker is consuming tasks."""
     return "pong"
+
+
+# Request ids in task logs, task durations in the metrics.
+import stressdetector.ops.celery_hooks  # noqa: E402, F401

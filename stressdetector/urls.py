@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stressdetector import views
+from stressdetector.ops import views as ops_views
 
 admin.site.site_header = "Stress Detector administration"
 admin.site.site_title = "Stress Detector admin"
@@ -16,4 +17,7 @@ urlpatterns = [
     path("detection/", include("detection.urls")),
     path("api/", include("detection.api.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
 ]

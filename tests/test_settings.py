@@ -61,9 +61,40 @@ def test_it_uses_redis_for_celery_channels_and_the_cache_when_redis_url_is_set(m
     assert s.CELERY_TASK_ALWAYS_EAGER is False
     assert s.CHANNEL_LAYERS["default"] == {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": s.CHANNEL_LAYER_SOCKET_TIMEOUT_S}]},
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": s.CHANNEL_LAYER_SOCKET_TIMEOUT_S,
+                    "socket_connect_timeout": s.REDIS_CONNECT_TIMEOUT_S,
+                }
+            ]
+        },
     }
     assert s.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_every_redis_client_has_timeouts(monkeypatch):
+    s = load_base_settings(monkeypatch, REDIS_URL=REDIS_URL, REDIS_CONNECT_TIMEOUT="1.5", REDIS_SOCKET_TIMEOUT="4")
+
+    assert s.CACHES["default"]["OPTIONS"] == {"socket_connect_timeout": 1.5, "socket_timeout": 4.0}
+    assert s.CELERY_BROKER_TRANSPORT_OPTIONS == {"socket_connect_timeout": 1.5, "socket_timeout": 4.0}
+    assert (s.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT, s.CELERY_REDIS_SOCKET_TIMEOUT) == (1.5, 4.0)
+    assert s.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["socket_connect_timeout"] == 1.5
+
+
+def test_celery_time_limits_and_memory_cap_are_read_and_checked(monkeypatch):
+    limits = {"CELERY_TASK_SOFT_TIME_LIMIT": "30", "CELERY_TASK_TIME_LIMIT": "45", "CELERY_WORKER_MAX_MEMORY_PER_CHILD": "1000"}
+    s = load_base_settings(monkeypatch, **limits)
+
+    assert (s.CELERY_TASK_SOFT_TIME_LIMIT, s.CELERY_TASK_TIME_LIMIT, s.CELERY_WORKER_MAX_MEMORY_PER_CHILD) == (30, 45, 1000)
+    with pytest.raises(ImproperlyConfigured, match="CELERY_TASK_TIME_LIMIT"):
+        load_base_settings(monkeypatch, CELERY_TASK_SOFT_TIME_LIMIT="60", CELERY_TASK_TIME_LIMIT="60")
+
+
+def test_metrics_networks_must_be_networks(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="METRICS_ALLOWED_NETWORKS"):
+        load_base_settings(monkeypatch, METRICS_ALLOWED_NETWORKS="10.0.0.0/8,intranet")
 
 
 def test_the_redis_channel_layer_waits_for_messages_longer_than_redis_reads_time_out(monkeypatch):
