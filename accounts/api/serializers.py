@@ -15,6 +15,29 @@ from ml.emotions import EMOTIONS
 _RULE_FIELDS = AlertRuleForm.base_fields
 
 
+class _JSONTyped:
+    """A field that takes only its JSON type: DRF's own also read "5" as 5, and 0 as false."""
+
+    json_types: tuple[type, ...] = ()
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) != (bool in self.json_types) or not isinstance(data, self.json_types):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(_JSONTyped, serializers.IntegerField):
+    json_types = (int,)
+
+
+class StrictFloatField(_JSONTyped, serializers.FloatField):
+    json_types = (int, float)
+
+
+class StrictBooleanField(_JSONTyped, serializers.BooleanField):
+    json_types = (bool,)
+
+
 def _bounded(field_class: type[serializers.Field], name: str, **kwargs) -> serializers.Field:
     form_field = _RULE_FIELDS[name]
     return field_class(min_value=form_field.min_value, max_value=form_field.max_value, help_text=form_field.help_text, **kwargs)
@@ -24,10 +47,10 @@ class AlertRuleSerializer(serializers.Serializer):
     emotions = serializers.ListField(
         child=serializers.ChoiceField(choices=EMOTIONS), min_length=1, help_text="The emotions that count as stress."
     )
-    window = _bounded(serializers.IntegerField, "window")
-    threshold = _bounded(serializers.IntegerField, "threshold")
-    cooldown_minutes = _bounded(serializers.IntegerField, "cooldown_minutes")
-    image_stress_threshold = _bounded(serializers.FloatField, "image_stress_threshold", allow_null=True)
+    window = _bounded(StrictIntegerField, "window")
+    threshold = _bounded(StrictIntegerField, "threshold")
+    cooldown_minutes = _bounded(StrictIntegerField, "cooldown_minutes")
+    image_stress_threshold = _bounded(StrictFloatField, "image_stress_threshold", allow_null=True)
 
     def validate(self, data: dict) -> dict:
         """The profile page's rule form, on the current rule with these changes."""
@@ -42,6 +65,7 @@ class AlertRuleSerializer(serializers.Serializer):
 
 class MeSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="get_display_name", read_only=True, help_text="Your display name, or your username.")
+    email = serializers.EmailField(read_only=True, allow_blank=True)
     phone_number = serializers.CharField(read_only=True, help_text="E.164, e.g. +447911123456; empty when not set.")
     can_receive_sms_alerts = serializers.BooleanField(read_only=True, help_text="SMS alerts are on and there is a phone number.")
     alert_rule = serializers.SerializerMethodField()
@@ -56,6 +80,16 @@ class MeSerializer(serializers.ModelSerializer):
         return AlertRuleSerializer(alert_rule_to_dict(alert_rule_get(user=user))).data
 
 
+class AlertRuleChangesSerializer(AlertRuleSerializer):
+    """Changes to the rule: only the fields given change."""
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
 class MeUpdateSerializer(serializers.Serializer):
-    sms_alerts_enabled = serializers.BooleanField(required=False, help_text="Needs a phone number (set on the profile page).")
-    alert_rule = AlertRuleSerializer(required=False, help_text="Only the fields given change.")
+    sms_alerts_enabled = StrictBooleanField(required=False, help_text="Needs a phone number (set on the profile page).")
+    alert_rule = AlertRuleChangesSerializer(required=False, help_text="Only the fields given change.")

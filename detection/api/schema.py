@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
 VERSIONED_PREFIX = "/api/v1/"
@@ -17,6 +17,17 @@ def versioned_endpoints_only(endpoints: list, **kwargs) -> list:
     return [endpoint for endpoint in endpoints if endpoint[0].startswith(VERSIONED_PREFIX) and "{format}" not in endpoint[0]]
 
 
+def empty_query_values_mean_absent(result: dict, **kwargs) -> dict:
+    """The API reads an optional query parameter sent empty (``?created_to=``, as an HTML form
+    sends it) as not sent; say so on each of them."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
 class ErrorSerializer(serializers.Serializer):
     """A request-level error."""
 
@@ -25,7 +36,7 @@ class ErrorSerializer(serializers.Serializer):
 
 class ValidationErrorSerializer(serializers.Serializer):
     """Invalid input: each invalid field (``non_field_errors`` for the input as a whole) with its
-    messages; a nested object (such as ``alert_rule``) has its own fields' messages."""
+    messages; a nested object (such as ``alert_rule``, or a list by item index) has its own."""
 
 
 class ValidationErrorExtension(OpenApiSerializerExtension):
@@ -36,7 +47,7 @@ class ValidationErrorExtension(OpenApiSerializerExtension):
         return {
             "type": "object",
             "description": ValidationErrorSerializer.__doc__.strip().replace("\n   ", ""),
-            "additionalProperties": {"oneOf": [messages, {"type": "object", "additionalProperties": messages}]},
+            "additionalProperties": {"oneOf": [messages, {"$ref": "#/components/schemas/ValidationError"}]},
             "example": {"window": ["Ensure this value is less than or equal to 1000."]},
         }
 
@@ -50,7 +61,14 @@ ALWAYS = {
     "403": _error("Not signed in, an invalid token, or a session request without its CSRF token."),
     "404": _error("No such object among yours, or no such page of a list."),
 }
-WITH_INPUT = {"400": OpenApiResponse(ValidationErrorSerializer, description="Invalid input.")}
+WITH_INPUT = {
+    "400": OpenApiResponse(
+        PolymorphicProxySerializer(
+            component_name="BadRequest", serializers=[ValidationErrorSerializer, ErrorSerializer], resource_type_field_name=None
+        ),
+        description="Invalid input: the invalid fields with their messages, or a body that does not parse (`detail`).",
+    )
+}
 WITH_BODY = {
     "413": _error("The request or its file is too large."),
     "415": _error("The body's content type, or the uploaded file's image type, is not one we read."),

@@ -88,12 +88,12 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         except ValidationError as error:
             raise upload_error(error, field="image" if image else "url") from None
         data = AnalysisDetailSerializer(analysis, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
 
     def perform_destroy(self, instance: Analysis) -> None:
         analysis_delete(analysis=instance)
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request) -> Response:
         """Every analysis (filtered like the list) with its faces, in one JSON download."""
         analyses = selectors.analysis_list_with_faces(owner=request.user, **self._filters())

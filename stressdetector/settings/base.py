@@ -239,6 +239,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["detection.api.schema.versioned_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "detection.api.schema.empty_query_values_mean_absent",
+    ],
     # Separate request and response components, so that read-only fields are not asked for and
     # an upload is described as binary.
     "COMPONENT_SPLIT_REQUEST": True,
