@@ -57,12 +57,15 @@ def test_the_numbers_equal_the_reports_pages(alice_api, alice_client, history):
 
     data = alice_api.get(URL, {"from": since, "to": timezone.localdate()}).json()
 
-    days_with_images = [day for day in data["buckets"] if day["analyses"]]
-    stress = [{"date": day["start"], "mean_stress": day["mean_stress"], "analyses": day["analyses"]} for day in days_with_images]
+    stress = [{"date": day["start"], "mean_stress": day["mean_stress"], "analyses": day["analyses"]} for day in data["buckets"]]
     assert stress == report["chart_data"]["stress"]
+    days_with_images = [day for day in data["buckets"] if day["analyses"]]
     assert data["total"]["emotion_counts"] == report["chart_data"]["totals"]
     shares = report["chart_data"]["shares"]
     assert [share["shares"]["happy"] for share in shares] == [day["emotion_counts"]["happy"] / day["analyses"] for day in days_with_images]
+    headline = report["headline"]["current"]
+    assert (headline["images"], headline["live_sessions"]) == (data["total"]["analyses"], data["total"]["live_sessions"])
+    assert headline["mean_stress"] == pytest.approx(data["total"]["mean_stress"], abs=1e-4)
     live = report["live_summary"]
     assert (data["total"]["live_sessions"], data["total"]["live_frames"]) == (live["sessions"], live["frames"]) == (2, 50)
     assert (data["total"]["live_mean_stress"], data["total"]["live_peak_stress"]) == (live["mean_stress"], live["peak_stress"])
