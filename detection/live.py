@@ -13,11 +13,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from detection.models import LiveSession
+from detection.trends import trends_list, trends_total
 from ml.emotions import EMOTIONS
 from ml.pipeline import AnalysisResult
 
@@ -179,16 +180,13 @@ def live_session_list(*, owner: User, started_from: dt.date | None = None, start
 
 def live_session_summary(*, owner: User, since: dt.date) -> dict:
     """For reports: the owner's live sessions since ``since``: how many, frames analysed, the
-    mean stress over every face seen and the peak."""
-    totals = live_session_list(owner=owner, started_from=since).aggregate(
-        sessions=Count("id"), frames=Sum("frames_analyzed"), faces=Sum("faces_seen"), stress_sum=Sum("stress_sum"), peak=Max("peak_stress")
-    )
-    faces = totals["faces"] or 0
+    mean stress over every face seen and the peak (from detection.trends, like the API's trends)."""
+    total = trends_total(trends_list(owner=owner, date_from=since, date_to=max(since, timezone.localdate())))
     return {
-        "sessions": totals["sessions"],
-        "frames": totals["frames"] or 0,
-        "mean_stress": totals["stress_sum"] / faces if faces else None,
-        "peak_stress": totals["peak"],
+        "sessions": total.live_sessions,
+        "frames": total.live_frames,
+        "mean_stress": total.live_mean_stress,
+        "peak_stress": total.live_peak_stress,
     }
 
 

@@ -4,15 +4,13 @@ user's analyses; views and the API take their querysets from here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from detection.models import Analysis, DetectedFace
-from ml.emotions import EMOTIONS
+from detection.trends import TrendBucket, trends_list, trends_total
 
 
 def analysis_list(
@@ -59,11 +57,11 @@ def analysis_list_with_faces(*, owner: User, **filters) -> QuerySet[Analysis]:
     return analysis_list(owner=owner, **filters).prefetch_related(faces).order_by("created_at", "id")
 
 
-# --- Reports ---------------------------------------------------------------------------------
+# --- Reports (from detection.trends, which the API's trends endpoint uses too) --------------
 
 
-def _done_analyses_since(*, owner: User, since: dt.date) -> QuerySet[Analysis]:
-    return Analysis.objects.filter(owner=owner, status=Analysis.Status.DONE, face_count__gt=0, created_at__gte=start_of_day(since))
+def _report_days(*, owner: User, since: dt.date) -> list[TrendBucket]:
+    return trends_list(owner=owner, date_from=since, date_to=max(since, timezone.localdate()))
 
 
 def stress_daily(*, owner: User, since: dt.date) -> list[dict]:
@@ -71,38 +69,22 @@ def stress_daily(*, owner: User, since: dt.date) -> list[dict]:
 
     An image's stress is its most stressed face's (see ml.pipeline.AnalysisResult.stress).
     """
-    rows = (
-        _done_analyses_since(owner=owner, since=since)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(mean_stress=Avg("stress"), analyses=Count("id"))
-        .order_by("day")
-    )
-    return [{"date": row["day"].isoformat(), "mean_stress": round(row["mean_stress"], 4), "analyses": row["analyses"]} for row in rows]
+    return [
+        {"date": day.start.isoformat(), "mean_stress": day.mean_stress, "analyses": day.analyses}
+        for day in _report_days(owner=owner, since=since)
+        if day.analyses
+    ]
 
 
 def emotion_shares_daily(*, owner: User, since: dt.date) -> list[dict]:
     """Per day, the share of analyses each emotion dominated: ``{"date", "shares": {emotion: 0..1}}``."""
-    rows = (
-        _done_analyses_since(owner=owner, since=since)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day", "dominant_emotion")
-        .annotate(count=Count("id"))
-        .order_by("day")
-    )
-    counts: dict[dt.date, Counter] = defaultdict(Counter)
-    for row in rows:
-        counts[row["day"]][row["dominant_emotion"]] += row["count"]
     return [
-        {"date": day.isoformat(), "shares": {label: round(counter[label] / sum(counter.values()), 4) for label in EMOTIONS}}
-        for day, counter in sorted(counts.items())
+        {"date": day.start.isoformat(), "shares": {label: round(count / day.analyses, 4) for label, count in day.emotion_counts.items()}}
+        for day in _report_days(owner=owner, since=since)
+        if day.analyses
     ]
 
 
 def emotion_totals(*, owner: User, since: dt.date) -> dict[str, int]:
     """How many analyses each emotion dominated since ``since``, for every emotion."""
-    rows = _done_analyses_since(owner=owner, since=since).values("dominant_emotion").annotate(count=Count("id"))
-    totals = dict.fromkeys(EMOTIONS, 0)
-    for row in rows:
-        totals[row["dominant_emotion"]] = row["count"]
-    return totals
+    return trends_total(_report_days(owner=owner, since=since)).emotion_counts

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from PIL import UnidentifiedImageError
 
 from accounts.models import User
 from detection.alerts import alerts_check_analysis
@@ -26,6 +27,10 @@ from ml.images import encode_jpeg, to_rgb_array
 logger = logging.getLogger(__name__)
 
 STORED_JPEG_QUALITY = 92
+# ValidationError codes of uploads refused for their size or their image type (the API answers
+# them with 413 and 415); other refusals have the code "invalid_image".
+UPLOAD_TOO_LARGE = "too_large"
+UNSUPPORTED_IMAGE = "unsupported_image"
 
 
 class TransientAnalysisError(Exception):
@@ -88,7 +93,7 @@ def _queue_analysis(analysis_id: int) -> None:
 
 def _read_upload(image: File) -> bytes:
     limit = settings.ANALYSIS_MAX_UPLOAD_BYTES
-    too_large = ValidationError(f"The file is larger than {filesizeformat(limit)}.")
+    too_large = ValidationError(f"The file is larger than {filesizeformat(limit)}.", code=UPLOAD_TOO_LARGE)
     if image.size is not None and image.size > limit:
         raise too_large
     image.seek(0)
@@ -108,7 +113,10 @@ def _normalised_jpeg(content: bytes) -> ContentFile:
     try:
         rgb = to_rgb_array(content)
     except InvalidImageError as error:
-        raise ValidationError(str(error)) from None
+        # ml.images raises one error type; the one it raised while Pillow could not tell what the
+        # file is (its context) means the type is not one we read, which the API answers with 415.
+        unsupported = isinstance(error.__context__, UnidentifiedImageError)
+        raise ValidationError(str(error), code=UNSUPPORTED_IMAGE if unsupported else "invalid_image") from None
     return ContentFile(encode_jpeg(rgb, STORED_JPEG_QUALITY), name="original.jpg")
 
 

@@ -15,7 +15,9 @@ urlpatterns = [
     path("palette.css", views.palette, name="palette"),
     path("accounts/", include("accounts.urls")),
     path("detection/", include("detection.urls")),
-    path("api/", include("detection.api.urls")),
+    # /api/v1/ is the API's canonical prefix; /api/ serves the same views for older clients.
+    path("api/v1/", include("detection.api.urls")),
+    path("api/", include("detection.api.urls", namespace="api-unversioned")),
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.helpers import PASSWORD, postgres_unavailable_reason, redis_unavailable_reason
@@ -80,6 +81,21 @@ def alice_client(alice: User) -> Client:
 def bob_client(bob: User) -> Client:
     client = Client()
     client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def alice_api(alice: User) -> APIClient:
+    """An API client authenticated as alice (DRF's force_authenticate: no CSRF, no token)."""
+    client = APIClient()
+    client.force_authenticate(alice)
+    return client
+
+
+@pytest.fixture
+def bob_api(bob: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(bob)
     return client
 
 

@@ -56,6 +56,8 @@ class AlertSerializer(serializers.ModelSerializer):
 class LiveSessionViewSet(viewsets.ReadOnlyModelViewSet):
     """Your live camera sessions, newest first; one session adds its timeline (one point a second)."""
 
+    lookup_value_converter = "int"
+
     def get_queryset(self):
         return live_session_list(owner=self.request.user)
 
@@ -66,6 +68,8 @@ class LiveSessionViewSet(viewsets.ReadOnlyModelViewSet):
 @method_decorator(login_not_required, name="dispatch")
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     """Your stress alerts, newest first, with their SMS delivery status."""
+
+    lookup_value_converter = "int"
 
     serializer_class = AlertSerializer
 

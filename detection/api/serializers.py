@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 import ml
-from detection.models import Analysis, DetectedFace
+from detection.models import EMOTION_CHOICES, Analysis, DetectedFace
 
 
 class DetectedFaceSerializer(serializers.ModelSerializer):
@@ -23,6 +23,10 @@ class DetectedFaceSerializer(serializers.ModelSerializer):
 class AnalysisSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:analysis-detail")
     page_url = serializers.SerializerMethodField()
+    source_url = serializers.URLField(read_only=True, allow_blank=True, help_text="The image's address; empty for uploads.")
+    dominant_emotion = serializers.ChoiceField(
+        choices=EMOTION_CHOICES, read_only=True, allow_blank=True, help_text="Empty until done, and when no face was found."
+    )
     stress_level = serializers.SerializerMethodField()
     images = serializers.SerializerMethodField()
 

@@ -1,20 +1,29 @@
-"""The API under /api/: one router for the whole project (analyses here; live sessions and
-alerts register on the same router)."""
+"""The API: one router for the whole project (analyses here; live sessions and alerts register on
+the same router), the caller's profile and trends, the OpenAPI schema and its docs.
+
+stressdetector/urls.py mounts it at /api/v1/ (canonical; reverse("api:...") gives these) and
+again at /api/ so that clients written before the version prefix keep working.
+"""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from accounts.api.views import MeView
 from detection.api.live import AlertViewSet, LiveSessionViewSet
-from detection.api.views import AnalysisViewSet
+from detection.api.trends import TrendsView
+from detection.api.views import AnalysisViewSet, api_not_found
 
 app_name = "api"
 
 class StressDetectorApiRoot(APIRootView):
     """The Stress Detector API: your image analyses (upload or address, results, export), your
-    live camera sessions and your stress alerts. Sign in here to browse it, or get a token by
-    posting username and password to /api/auth/token/ and send it as "Authorization: Token ..."."""
+    live camera sessions, your stress alerts, your alert settings (me/) and trends
+    (stats/trends/). Sign in here to browse it, or get a token by posting username and password
+    to /api/v1/auth/token/ and send it as "Authorization: Token ...". The full contract is at
+    /api/docs/ (OpenAPI schema: /api/schema/)."""
 
 
 class Router(DefaultRouter):
@@ -25,7 +34,8 @@ class Router(DefaultRouter):
         return login_not_required(super().get_api_root_view(api_urls))
 
 
-router = Router()
+# Path converters (not regexes), so that ids are integers in the URLs and in the schema.
+router = Router(use_regex_path=False)
 router.register("analyses", AnalysisViewSet, basename="analysis")
 router.register("live-sessions", LiveSessionViewSet, basename="live-session")
 router.register("alerts", AlertViewSet, basename="alert")
@@ -33,5 +43,13 @@ router.register("alerts", AlertViewSet, basename="alert")
 urlpatterns = [
     # POST username and password, get {"token": ...} for "Authorization: Token <token>".
     path("auth/token/", login_not_required(obtain_auth_token), name="auth_token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("stats/trends/", TrendsView.as_view(), name="trends"),
+    # The contract is public: reading it needs no account.
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("redoc/", login_not_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
     *router.urls,
+    # Anything else under the API is a 404 in the API's error format, not the site's HTML page.
+    re_path(r"^.*/$", api_not_found),
 ]

@@ -6,23 +6,48 @@ authentication and would redirect a token client to the login page; DRF's IsAuth
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from detection import selectors
+from detection.api.errors import PayloadTooLarge, upload_error
 from detection.api.serializers import AnalysisCreateSerializer, AnalysisDetailSerializer, AnalysisSerializer
 from detection.forms import HistoryFilterForm
 from detection.models import Analysis
 from detection.services import analysis_create, analysis_delete
+from ml.emotions import EMOTIONS
+
+# Room for the multipart envelope around the image (boundaries, part headers, a short field).
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("source", str, enum=Analysis.Source.values, description="Only analyses from this source."),
+    OpenApiParameter("emotion", str, enum=list(EMOTIONS), description="Only analyses this emotion dominated."),
+    OpenApiParameter("created_from", OpenApiTypes.DATE, description="Created on or after this day (YYYY-MM-DD)."),
+    OpenApiParameter("created_to", OpenApiTypes.DATE, description="Created on or before this day (YYYY-MM-DD)."),
+]
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=FILTER_PARAMETERS),
+    export=extend_schema(parameters=FILTER_PARAMETERS, responses=AnalysisDetailSerializer(many=True)),
+    create=extend_schema(
+        request={"multipart/form-data": AnalysisCreateSerializer, "application/json": AnalysisCreateSerializer},
+        responses={202: AnalysisDetailSerializer},
+    ),
+)
 @method_decorator(login_not_required, name="dispatch")
 class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Your image analyses, newest first. Filter the list with source, emotion, created_from and
@@ -30,6 +55,7 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
     the answer is 202 with the pending analysis; poll its url until its status is done or failed."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lookup_value_converter = "int"
 
     def _filters(self) -> dict:
         form = HistoryFilterForm(self.request.query_params)
@@ -46,6 +72,9 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         return AnalysisSerializer if self.action == "list" else AnalysisDetailSerializer
 
     def create(self, request: Request) -> Response:
+        # Refuse a body that cannot hold an acceptable image before receiving it.
+        if _content_length(request) > settings.ANALYSIS_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES:
+            raise PayloadTooLarge(f"The request is larger than the {settings.ANALYSIS_MAX_UPLOAD_BYTES} bytes an image may have.")
         payload = AnalysisCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         image, url = payload.validated_data.get("image"), payload.validated_data.get("url", "")
@@ -57,17 +86,32 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
                 source_url=url,
             )
         except ValidationError as error:
-            raise serializers.ValidationError({"image" if image else "url": error.messages}) from None
+            raise upload_error(error, field="image" if image else "url") from None
         data = AnalysisDetailSerializer(analysis, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
 
     def perform_destroy(self, instance: Analysis) -> None:
         analysis_delete(analysis=instance)
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request) -> Response:
         """Every analysis (filtered like the list) with its faces, in one JSON download."""
         analyses = selectors.analysis_list_with_faces(owner=request.user, **self._filters())
         data = AnalysisDetailSerializer(analyses, many=True, context=self.get_serializer_context()).data
         filename = f"stress-detector-analyses-{timezone.localdate().isoformat()}.json"
         return Response(data, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _content_length(request: Request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@login_not_required
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def api_not_found(request: Request, *args, **kwargs) -> Response:
+    raise NotFound("No such API endpoint.")

@@ -46,6 +46,8 @@ THIRD_PARTY_APPS = [
     "channels",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "phonenumber_field",
 ]
 LOCAL_APPS = [
@@ -263,6 +265,41 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "detection.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "detection.api.errors.exception_handler",
+}
+
+# The OpenAPI schema (/api/schema/) and its docs (/api/docs/). Swagger UI and Redoc come from
+# the drf-spectacular-sidecar package (served as static files), never from a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Stress Detector API",
+    "DESCRIPTION": (
+        "Emotion and stress analyses of face images, live camera sessions, stress alerts, trends and "
+        "your alert settings; always only the caller's own data. Authenticate with a token "
+        "(`POST /api/v1/auth/token/`, then `Authorization: Token <key>`) or, in a browser, the "
+        "signed-in session. `/api/v1/` is the canonical prefix; `/api/` serves the same API.\n\n"
+        "Every 4xx answer is a JSON object: `{\"detail\": \"...\"}` for request-level errors "
+        "(401, 403, 404, 405, 413, 415, 429), or one entry per invalid field with its messages for "
+        "validation errors (400; `non_field_errors` for the input as a whole)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["detection.api.schema.versioned_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "detection.api.schema.empty_query_values_mean_absent",
+    ],
+    # Separate request and response components, so that read-only fields are not asked for and
+    # an upload is described as binary.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AnalysisStatusEnum": "detection.models.Analysis.Status",
+        "AlertStatusEnum": "detection.models.Alert.Status",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Detection (used by the analysis, live camera and alert features) ------------------------

@@ -19,20 +19,6 @@ def detail_url(analysis: Analysis) -> str:
 
 
 @pytest.fixture
-def alice_api(alice) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(alice)
-    return client
-
-
-@pytest.fixture
-def bob_api(bob) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(bob)
-    return client
-
-
-@pytest.fixture
 def queued(monkeypatch) -> list[int]:
     ids: list[int] = []
     monkeypatch.setattr(services, "_queue_analysis", ids.append)
@@ -107,11 +93,46 @@ def test_bad_input_is_a_400_with_the_reason(alice_api, queued, data, field):
     assert not Analysis.objects.exists()
 
 
-def test_a_bad_upload_is_a_400_with_the_reason(alice_api, queued):
+def test_a_file_that_is_no_image_we_read_is_a_415_with_the_reason(alice_api, queued):
     response = alice_api.post(LIST_URL, {"image": upload(b"GIF89a but not really")}, format="multipart")
 
+    assert response.status_code == 415
+    assert "not an image we can read" in response.json()["detail"]
+    assert not Analysis.objects.exists()
+
+
+def test_a_damaged_image_is_a_400_with_the_reason(alice_api, queued, astronaut_jpeg):
+    response = alice_api.post(LIST_URL, {"image": upload(astronaut_jpeg[:2000])}, format="multipart")
+
     assert response.status_code == 400
-    assert "not an image we can read" in response.json()["image"][0]
+    assert "damaged or truncated" in response.json()["image"][0]
+    assert not Analysis.objects.exists()
+
+
+def test_a_file_over_the_limit_is_a_413(alice_api, queued, settings, astronaut_jpeg):
+    settings.ANALYSIS_MAX_UPLOAD_BYTES = len(astronaut_jpeg) - 1
+
+    response = alice_api.post(LIST_URL, {"image": upload(astronaut_jpeg)}, format="multipart")
+
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
+    assert not Analysis.objects.exists()
+
+
+def test_a_body_far_over_the_limit_is_refused_before_it_is_read(alice_api, queued, settings):
+    settings.ANALYSIS_MAX_UPLOAD_BYTES = 1000
+
+    response = alice_api.post(LIST_URL, {"image": upload(b"\xff" * 200_000)}, format="multipart")
+
+    assert response.status_code == 413
+    assert response.json()["detail"] == "The request is larger than the 1000 bytes an image may have."
+
+
+def test_a_body_in_a_type_the_api_does_not_read_is_a_415(alice_api, queued):
+    response = alice_api.post(LIST_URL, b"<url>x</url>", content_type="application/xml")
+
+    assert response.status_code == 415
+    assert "detail" in response.json()
 
 
 def test_it_deletes_an_analysis_and_its_files(alice_api, alice, make_analysis, media_root, django_capture_on_commit_callbacks):

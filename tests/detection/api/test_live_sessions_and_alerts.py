@@ -8,20 +8,6 @@ from detection.models import Alert, LiveSession
 
 
 @pytest.fixture
-def alice_api(alice) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(alice)
-    return client
-
-
-@pytest.fixture
-def bob_api(bob) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(bob)
-    return client
-
-
-@pytest.fixture
 def session(alice) -> LiveSession:
     return LiveSession.objects.create(
         owner=alice, frames_analyzed=3, frames_with_faces=2, faces_seen=2, stress_sum=0.5, peak_stress=0.4,
