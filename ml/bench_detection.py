@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 IOU_MATCH = 0.3
+FRAME_SCALES = (1.15, 1.25, 1.33, 1.45)  # Crop margins tried for end-to-end accuracy.
 FACE_FREE_PHOTOS = ("coffee", "chelsea", "rocket", "hubble_deep_field", "coins", "page", "horse", "grass")
 
 
@@ -68,6 +69,7 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
     truth = load_truth(scenes)
     found_total = true_total = matched_total = false_total = 0
     correct = {True: 0, False: 0}
+    by_frame_scale = dict.fromkeys(FRAME_SCALES, 0)
     detect_times: list[float] = []
     scale_ratios, shift_x, shift_y = [], [], []
     for name, faces in sorted(truth.items()):
@@ -98,6 +100,11 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
                                detector=detector.name, align=align)
             predicted = classifier.predict(crops).argmax(axis=1)
             correct[align] += sum(EMOTIONS[p] == label for p, (_, label) in zip(predicted, hits))
+        for frame_scale in FRAME_SCALES:
+            crops = crop_faces(gray, [face for face, _ in hits], size=classifier.input_size[0],
+                               detector=detector.name, frame_scale=frame_scale)
+            predicted = classifier.predict(crops).argmax(axis=1)
+            by_frame_scale[frame_scale] += sum(EMOTIONS[p] == label for p, (_, label) in zip(predicted, hits))
     report = {
         "scenes": len(truth),
         "faces": true_total,
@@ -114,6 +121,9 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
     if classifier is not None:
         report["end_to_end_accuracy"] = round(correct[True] / max(1, true_total), 4)
         report["end_to_end_accuracy_unaligned"] = round(correct[False] / max(1, true_total), 4)
+        report["end_to_end_accuracy_by_frame_scale"] = {
+            str(scale): round(count / max(1, true_total), 4) for scale, count in by_frame_scale.items()
+        }
     return report
 
 
@@ -219,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  face-free photos: {row['face_free']['false_faces']} false faces; "
               f"analyze 640x480 p50/p95 {row['analyze_640x480']['p50_ms']}/{row['analyze_640x480']['p95_ms']} ms")
         print(f"  framing of true FER crops vs boxes: {scenes['framing_median']}")
+        print(f"  end-to-end accuracy by crop size (x box width): {scenes.get('end_to_end_accuracy_by_frame_scale')}")
     print(json.dumps(figures))
     return 0
 

@@ -208,7 +208,7 @@ def default_detector() -> FaceDetector:
 
 
 def crop_faces(gray: np.ndarray, faces: list[Face], size: int = 48, *, detector: str = "yunet",
-               align: bool = True) -> np.ndarray:
+               align: bool = True, frame_scale: float | None = None) -> np.ndarray:
     """``(N, size, size)`` uint8 crops framed as FER2013 framed its faces.
 
     Each crop is a square of ``FRAME_SCALE`` times the box's width around the box's centre
@@ -217,7 +217,7 @@ def crop_faces(gray: np.ndarray, faces: list[Face], size: int = 48, *, detector:
     pixels beyond the image repeat its border, as FER2013's own crops near an edge do.
     """
     crops = np.empty((len(faces), size, size), dtype=np.uint8)
-    frame_scale = FRAME_SCALE.get(detector, 1.1)
+    frame_scale = frame_scale or FRAME_SCALE.get(detector, 1.1)
     frame_shift = FRAME_SHIFT.get(detector, 0.0)
     for index, face in enumerate(faces):
         box = face.box
