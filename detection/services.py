@@ -23,6 +23,7 @@ from detection.fetch import FetchError, TransientFetchError, check_url_syntax, f
 from detection.inference import InvalidImageError, analyze_image
 from detection.models import Analysis, DetectedFace
 from ml.images import encode_jpeg, to_rgb_array
+from stressdetector.background import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _queue_analysis(analysis_id: int) -> None:
     from detection.tasks import analysis_run_task
 
     try:
-        analysis_run_task.delay(analysis_id)
+        enqueue(analysis_run_task, analysis_id)
         logger.info("Analysis %s queued", analysis_id)
     except OperationalError:
         # The broker (Redis) is down: the analysis would wait for ever. Fail it with a reason the

@@ -107,6 +107,17 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Without it, an unreachable database host holds a request for the OS's TCP timeout (minutes).
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several requests write at once even on the default setup. WAL lets readers go on while
+    # one connection writes; IMMEDIATE takes the write lock when a transaction starts, so a
+    # transaction that reads and then writes waits for the lock (up to the timeout) instead of
+    # failing at once with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,6 +173,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=True)
 if not CELERY_TASK_ALWAYS_EAGER and not REDIS_URL:
     raise ImproperlyConfigured("CELERY_TASK_ALWAYS_EAGER=false needs a broker: set REDIS_URL")
+# In-process (no broker), queued analyses run on this many background threads of the web
+# process, after the request that queued them has answered; 0 runs them inside the request.
+INPROCESS_TASK_THREADS = env.int("INPROCESS_TASK_THREADS", default=2)
 # A task is acknowledged after it finishes, so one lost with its worker runs again; tasks
 # must therefore be safe to repeat. One task at a time per process: analyses are CPU-bound.
 CELERY_TASK_ACKS_LATE = True

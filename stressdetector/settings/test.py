@@ -21,3 +21,6 @@ STORAGES = {
 # not warn about a missing STATIC_ROOT).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests that run tasks in-process want them finished when the request returns.
+INPROCESS_TASK_THREADS = 0
