@@ -48,7 +48,8 @@ def default_server(tmp_path, image_server):
     create_user = f"from accounts.models import User; User.objects.create_user('alice', 'alice@example.com', {PASSWORD!r})"
     subprocess.run([*manage, "shell", "-c", create_user], env=env, check=True, cwd=REPO)
     port = free_port()
-    server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -99,7 +100,8 @@ def test_simultaneous_uploads_and_url_submissions_are_all_accepted_and_finish(de
         submissions = [pool.submit(submit_url, index) for index in range(SIMULTANEOUS)]
         responses = [future.result() for future in uploads + submissions]
 
-    assert [response.status_code for response in responses] == [202] * (2 * SIMULTANEOUS), [r.text[:200] for r in responses if r.status_code != 202]
+    refused = [response.text[:200] for response in responses if response.status_code != 202]
+    assert [response.status_code for response in responses] == [202] * (2 * SIMULTANEOUS), refused
     urls = [response.json()["url"] for response in responses]
     finished = wait_for_all(session, urls)
     assert len(finished) == len(urls), f"{len(urls) - len(finished)} analyses never finished"
