@@ -6,6 +6,8 @@ models' files or statuses directly.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.functions import Coalesce, Greatest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import UnidentifiedImageError
@@ -233,6 +236,52 @@ def _analysis_fail(analysis: Analysis, message: str) -> Analysis:
     Analysis.objects.filter(pk=analysis.pk, status__in=unfinished).update(
         status=Analysis.Status.FAILED, error=message, finished_at=timezone.now()
     )
+    analysis.refresh_from_db()
+    return analysis
+
+
+STUCK_MESSAGE = "The analysis did not finish (the server stopped or was overloaded while it ran). Please try again."
+UNFINISHED = (Analysis.Status.PENDING, Analysis.Status.PROCESSING)
+
+
+def analysis_recover_stuck(*, stuck_before: dt.datetime) -> tuple[list[int], list[int]]:
+    """Deal with analyses that show no progress since ``stuck_before`` (their worker died, or
+    the process that ran them in-process was stopped): queue each again once, and fail one
+    that is stuck again after that with :data:`STUCK_MESSAGE`. Safe to run at any time and from
+    several processes at once: every change is conditional on the row still being stuck.
+
+    Returns the ids queued again and the ids failed.
+    """
+    # The last sign of life: queued again, started, or created, whichever is latest.
+    last_activity = Greatest(Coalesce("requeued_at", "created_at"), Coalesce("started_at", "created_at"))
+    stuck = Analysis.objects.filter(status__in=UNFINISHED).alias(last_activity=last_activity).filter(last_activity__lt=stuck_before)
+    requeued, failed = [], []
+    now = timezone.now()
+    for analysis_id, requeued_at in stuck.values_list("pk", "requeued_at"):
+        # Filtering on "stuck" again makes each update a no-op if another process got there first.
+        still_stuck = stuck.filter(pk=analysis_id)
+        if requeued_at is None:
+            with transaction.atomic():
+                if still_stuck.filter(requeued_at=None).update(status=Analysis.Status.PENDING, requeued_at=now):
+                    requeued.append(analysis_id)
+                    transaction.on_commit(functools.partial(_queue_analysis, analysis_id))
+        elif still_stuck.update(status=Analysis.Status.FAILED, error=STUCK_MESSAGE, finished_at=now):
+            failed.append(analysis_id)
+    if requeued or failed:
+        logger.warning("Stuck analyses: queued again %s, failed %s", requeued, failed)
+    return requeued, failed
+
+
+def analysis_retry(*, analysis: Analysis) -> Analysis:
+    """Run a failed analysis again from the start ("Try again" on its page)."""
+    if analysis.status != Analysis.Status.FAILED:
+        raise ValidationError("Only a failed analysis can be tried again.")
+    with transaction.atomic():
+        updated = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.FAILED).update(
+            status=Analysis.Status.PENDING, error="", started_at=None, finished_at=None, requeued_at=None
+        )
+        if updated:
+            transaction.on_commit(functools.partial(_queue_analysis, analysis.pk))
     analysis.refresh_from_db()
     return analysis
 

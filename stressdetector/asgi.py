@@ -16,6 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stressdetector.settings.base")
 # Set up Django (apps, models) before importing anything that imports models.
 django_asgi_app = get_asgi_application()
 
+from detection.maintenance import start_in_process_maintenance  # noqa: E402
 from detection.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -24,3 +25,7 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Without a broker, this process runs the analyses, so it also recovers the ones a previous run
+# of it left unfinished, and keeps doing its housekeeping (detection/maintenance.py).
+start_in_process_maintenance()

@@ -176,6 +176,17 @@ if not CELERY_TASK_ALWAYS_EAGER and not REDIS_URL:
 # In-process (no broker), queued analyses run on this many background threads of the web
 # process, after the request that queued them has answered; 0 runs them inside the request.
 INPROCESS_TASK_THREADS = env.int("INPROCESS_TASK_THREADS", default=2)
+
+# Housekeeping (detection/maintenance.py): how often it runs (0: never on the web process), when
+# an unfinished analysis counts as stuck (queued again once, then failed), and how old a file no
+# analysis refers to must be before it is removed.
+MAINTENANCE_INTERVAL_SECONDS = env.int("MAINTENANCE_INTERVAL_SECONDS", default=300)
+ANALYSIS_STUCK_AFTER_SECONDS = env.int("ANALYSIS_STUCK_AFTER_SECONDS", default=600)
+MEDIA_SWEEP_GRACE_SECONDS = env.int("MEDIA_SWEEP_GRACE_SECONDS", default=3600)
+# `celery worker --beat` (make worker) runs it on this schedule; a worker also runs it on start.
+CELERY_BEAT_SCHEDULE = {
+    "maintenance": {"task": "detection.tasks.maintenance_task", "schedule": max(MAINTENANCE_INTERVAL_SECONDS, 60)},
+}
 # A task is acknowledged after it finishes, so one lost with its worker runs again; tasks
 # must therefore be safe to repeat. One task at a time per process: analyses are CPU-bound.
 CELERY_TASK_ACKS_LATE = True
