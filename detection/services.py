@@ -287,17 +287,10 @@ def analysis_retry(*, analysis: Analysis) -> Analysis:
 
 
 def analysis_delete(*, analysis: Analysis) -> None:
-    """Delete an analysis, its faces and, once the deletion is committed, its image files."""
-    files = [field for field in (analysis.original, analysis.annotated) if field]
-    storage, names = analysis.original.storage, [field.name for field in files]
-
-    def delete_files() -> None:
-        for name in names:
-            storage.delete(name)
-
+    """Delete an analysis, its faces and, once the deletion is committed, its image files
+    (detection.signals removes the files, for every way an analysis can be deleted)."""
     with transaction.atomic():
         analysis.delete()
-        transaction.on_commit(delete_files)
 
 
 def _delete_file(field) -> None:
