@@ -330,7 +330,8 @@ SPECTACULAR_SETTINGS = {
 # --- Detection (used by the analysis, live camera and alert features) ------------------------
 
 ANALYSIS_MAX_UPLOAD_BYTES = env.int("ANALYSIS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
-# Hosts that "analyze an image from a URL" may fetch from; empty means none.
+# Hosts on a private or local network that "analyze an image from a URL" may still fetch from;
+# public hosts are always allowed, and empty means no private host is.
 ANALYSIS_URL_ALLOWED_HOSTS = env.list("ANALYSIS_URL_ALLOWED_HOSTS", default=[])
 # A directory with an exported model; empty means the model shipped in ml/.
 ML_WEIGHTS_DIR = env.str("ML_WEIGHTS_DIR", default="")
