@@ -1,0 +1,47 @@
+"""API log in and log out: getting a token for a script, and revoking the one in use.
+
+login_not_required: LoginRequiredMiddleware runs before DRF's authentication (see
+detection/api/views.py); these views do their own.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+from rest_framework import status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.authentication import ApiTokenAuthentication
+from accounts.tokens import api_token_create
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TokenCreateView(APIView):
+    """POST ``username`` and ``password`` (and optionally a ``name``): a new token, shown once,
+    with its expiry. Send it as ``Authorization: Token <token>``."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_scope = "auth"
+
+    def post(self, request: Request) -> Response:
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        token, key = api_token_create(user=credentials.validated_data["user"], name=str(request.data.get("name", "")))
+        return Response({"token": key, "name": token.name, "expiry": token.expiry}, status=status.HTTP_200_OK)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TokenRevokeView(APIView):
+    """POST with a token: revoke that token (the API's log out)."""
+
+    authentication_classes = [ApiTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
