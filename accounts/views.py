@@ -30,7 +30,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 phone_number=form.cleaned_data["phone_number"],
             )
-            login(request, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.get_display_name()}! Your account is ready.")
             return redirect("home")
     else:

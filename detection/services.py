@@ -41,6 +41,27 @@ class TransientAnalysisError(Exception):
     """``analysis_run`` hit a failure worth retrying; the analysis is back to ``pending``."""
 
 
+class AnalysisRateLimitError(ValidationError):
+    """The user started ``ANALYSIS_CREATE_PER_HOUR`` analyses in the last hour; ``retry_after``
+    is how many seconds until the oldest of them leaves the window."""
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, -(-retry_after // 60))
+        plural = "s" if minutes != 1 else ""
+        super().__init__(f"You have started the most analyses allowed in an hour. Try again in {minutes} minute{plural}.")
+        self.retry_after = retry_after
+
+
+def _check_analysis_rate(owner: User) -> None:
+    """Counted from the database, so the limit holds across processes and needs no cache."""
+    window_start = timezone.now() - dt.timedelta(hours=1)
+    recent = Analysis.objects.filter(owner=owner, created_at__gte=window_start).order_by("-created_at")
+    limit = settings.ANALYSIS_CREATE_PER_HOUR
+    oldest_counted = recent.values_list("created_at", flat=True)[limit - 1 : limit].first() if limit > 0 else timezone.now()
+    if oldest_counted is not None:
+        raise AnalysisRateLimitError(retry_after=max(1, int((oldest_counted - window_start).total_seconds()) + 1))
+
+
 def analysis_create(*, owner: User, source: str, image: File | None = None, source_url: str = "") -> Analysis:
     """Validate the input, store the original image, create a ``pending`` analysis and queue it.
 
@@ -49,6 +70,7 @@ def analysis_create(*, owner: User, source: str, image: File | None = None, sour
     """
     if source not in Analysis.Source.values:
         raise ValidationError(f"Unknown source {source!r}.")
+    _check_analysis_rate(owner)
     analysis = Analysis(owner=owner, source=source)
     if source == Analysis.Source.URL:
         if image is not None or not source_url:

@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from rest_framework import status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import ApiTokenAuthentication
+from accounts.lockout import lockout_seconds
 from accounts.tokens import api_token_create
 
 
@@ -30,7 +32,12 @@ class TokenCreateView(APIView):
 
     def post(self, request: Request) -> Response:
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
-        credentials.is_valid(raise_exception=True)
+        if not credentials.is_valid():
+            # django-axes refused to check the password: too many failures for this account or
+            # address (it flags the request it was given, DRF's).
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(wait=lockout_seconds(), detail="Too many failed log-in attempts. Try again later.")
+            raise ValidationError(credentials.errors)
         token, key = api_token_create(user=credentials.validated_data["user"], name=str(request.data.get("name", "")))
         return Response({"token": key, "name": token.name, "expiry": token.expiry}, status=status.HTTP_200_OK)
 

@@ -49,6 +49,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "knox",
+    "axes",
     "phonenumber_field",
 ]
 LOCAL_APPS = [
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out log in into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stressdetector.urls"
@@ -229,6 +232,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# django-axes counts failed log ins (the form and POST /api/auth/token/) per account and per
+# address; after AXES_FAILURE_LIMIT either is locked for AXES_COOLOFF_TIME, then free again, so
+# an attacker can delay a user but never lock them out for good.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# The address is REMOTE_ADDR; behind a proxy, daphne --proxy-headers (docker/start-web) sets it
+# from X-Forwarded-For.
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -294,6 +310,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # 429 with Retry-After past these: each user's API calls, and token requests per address.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle", "rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_USER_RATE", default="600/minute"),
+        "auth": env.str("API_TOKEN_RATE", default="20/minute"),
+    },
     "DEFAULT_SCHEMA_CLASS": "detection.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "detection.api.errors.exception_handler",
 }
@@ -333,6 +355,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Detection (used by the analysis, live camera and alert features) ------------------------
 
+# Analyses one user may start in an hour (uploads, URLs and live snapshots, page or API).
+ANALYSIS_CREATE_PER_HOUR = env.int("ANALYSIS_CREATE_PER_HOUR", default=100)
 ANALYSIS_MAX_UPLOAD_BYTES = env.int("ANALYSIS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Hosts on a private or local network that "analyze an image from a URL" may still fetch from;
 # public hosts are always allowed, and empty means no private host is.

@@ -19,7 +19,7 @@ SIMULTANEOUS = 20
 @pytest.fixture
 def default_server(tmp_path, image_server):
     # The hourly limit on analyses is not what this test is about.
-    server = DefaultServer(tmp_path, ANALYSIS_URL_ALLOWED_HOSTS="127.0.0.1", ANALYSIS_CREATE_RATE="1000/hour", API_USER_RATE="10000/hour")
+    server = DefaultServer(tmp_path, ANALYSIS_URL_ALLOWED_HOSTS="127.0.0.1", ANALYSIS_CREATE_PER_HOUR="1000", API_USER_RATE="10000/hour")
     server.create_user()
     server.start()
     yield server
