@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -67,3 +68,13 @@ def postgres_unavailable_reason() -> str | None:
     if connection.vendor != "postgresql":
         return f"needs PostgreSQL: DATABASE_URL is not a postgres:// URL (the suite runs on {connection.vendor})"
     return None
+
+
+def assert_meets_the_csp(html: str) -> None:
+    """The page needs nothing the Content-Security-Policy forbids: no inline script, style or handler."""
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    inline = [attributes for attributes in scripts if "src=" not in attributes and 'type="application/json"' not in attributes]
+    assert inline == [], "inline <script>"
+    assert " style=" not in html, "inline style attribute"
+    assert "<style" not in html
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
