@@ -245,7 +245,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
-# The address is REMOTE_ADDR; behind a proxy, daphne --proxy-headers (docker/start-web) sets it
+# The address is REMOTE_ADDR; behind a proxy, uvicorn --proxy-headers (docker/start-web) sets it
 # from X-Forwarded-For.
 
 AUTH_PASSWORD_VALIDATORS = [
