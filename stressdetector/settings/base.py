@@ -317,7 +317,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     # 429 with Retry-After past these: each user's API calls, and token requests per address.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle", "rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["stressdetector.throttling.UserRateThrottle", "stressdetector.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_USER_RATE", default="600/minute"),
         "auth": env.str("API_TOKEN_RATE", default="20/minute"),
