@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -21,6 +22,25 @@ from accounts.lockout import lockout_seconds
 from accounts.tokens import api_token_create
 
 
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="To recognise the token on your profile.")
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as 'Authorization: Token <token>'. Shown only now.")
+    name = serializers.CharField()
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request={"application/json": TokenRequestSerializer, "application/x-www-form-urlencoded": TokenRequestSerializer},
+        responses={200: TokenSerializer},
+        auth=[],
+    )
+)
 @method_decorator(login_not_required, name="dispatch")
 class TokenCreateView(APIView):
     """POST ``username`` and ``password`` (and optionally a ``name``): a new token, shown once,
@@ -42,6 +62,7 @@ class TokenCreateView(APIView):
         return Response({"token": key, "name": token.name, "expiry": token.expiry}, status=status.HTTP_200_OK)
 
 
+@extend_schema_view(post=extend_schema(request=None, responses={204: None}))
 @method_decorator(login_not_required, name="dispatch")
 class TokenRevokeView(APIView):
     """POST with a token: revoke that token (the API's log out)."""
