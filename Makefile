@@ -43,7 +43,7 @@ superuser: migrate
 
 worker: $(VENV)/.installed-base
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379/0); without it tasks run inside 'make run'."; exit 1; }
-	$(BIN)/celery -A stressdetector worker -l info
+	$(BIN)/celery -A stressdetector worker --beat --schedule .celerybeat-schedule -l info
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from knox.models import AbstractAuthToken
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -55,3 +57,23 @@ class User(AbstractUser):
         super().clean()
         if self.sms_alerts_enabled and not self.phone_number:
             raise ValidationError({"phone_number": "Add a phone number to receive SMS alerts."})
+
+
+class ApiToken(AbstractAuthToken):
+    """A token for scripts using the API (django-rest-knox): only a SHA-512 digest is stored,
+    each expires, and the user can see and revoke theirs on the profile page. A password change
+    or reset revokes them all."""
+
+    name = models.CharField(max_length=100, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API token'} {self.token_key}… of {self.user}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()

@@ -9,6 +9,11 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("profile/test-sms/", views.profile_test_sms, name="profile_test_sms"),
+    path("profile/api-tokens/", views.api_token_create_view, name="api_token_create"),
+    path("profile/api-tokens/<str:token_key>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Ours revoke the user's API tokens when the password changes; the rest are Django's.
+    path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("", include("django.contrib.auth.urls")),
 ]

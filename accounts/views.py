@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import AlertRuleForm, ProfileForm, SignupForm
 from accounts.models import User
 from accounts.services import user_create, user_update_profile
+from accounts.tokens import api_token_create, api_token_list, api_token_revoke, api_tokens_revoke_all
 from detection.alerts import alert_rule_get, alert_rule_update, alert_send_test_sms
 from detection.sms import SmsError, sms_is_configured
 
@@ -28,7 +30,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 phone_number=form.cleaned_data["phone_number"],
             )
-            login(request, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.get_display_name()}! Your account is ready.")
             return redirect("home")
     else:
@@ -37,12 +39,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HttpRequest, *, new_token: str = "") -> HttpResponse:
     # Validate against a fresh copy, so a rejected form does not leave bad values on
     # request.user (which the page header still shows).
     instance = User.objects.get(pk=request.user.pk)
     rule = alert_rule_get(user=instance)
-    if request.method == "POST":
+    if request.method == "POST" and not new_token:
         form = ProfileForm(request.POST, instance=instance)
         rule_form = AlertRuleForm(request.POST, instance=rule, prefix="rule")
         if form.is_valid() and rule_form.is_valid():
@@ -55,7 +57,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(instance=instance)
         rule_form = AlertRuleForm(instance=rule, prefix="rule")
 
-    context = {"form": form, "rule_form": rule_form, "sms_configured": sms_is_configured()}
+    context = {
+        "form": form,
+        "rule_form": rule_form,
+        "sms_configured": sms_is_configured(),
+        "api_tokens": api_token_list(user=request.user),
+        "new_token": new_token,
+    }
     return render(request, "accounts/profile.html", context)
 
 
@@ -69,3 +77,38 @@ def profile_test_sms(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"A test message was sent to {request.user.phone_number}.")
     return redirect("profile")
+
+
+@require_POST
+def api_token_create_view(request: HttpRequest) -> HttpResponse:
+    """Create an API token and show it once, on the profile page (it is never stored in clear,
+    so it is rendered in this response rather than carried through a redirect)."""
+    _, key = api_token_create(user=request.user, name=request.POST.get("name", ""))
+    return profile(request, new_token=key)
+
+
+@require_POST
+def api_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
+    if api_token_revoke(user=request.user, token_key=token_key):
+        messages.success(request, "The API token has been revoked.")
+    else:
+        messages.error(request, "No such API token.")
+    return redirect("profile")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, revoking the user's API tokens: a new password shuts out old scripts too."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        api_tokens_revoke_all(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, revoking the user's API tokens once the new password is set."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        api_tokens_revoke_all(user=form.user)
+        return response

@@ -76,7 +76,7 @@ class AnalysisAdmin(ReadOnlyAdmin):
     readonly_fields = (
         "owner", "source", "source_url", "original_image", "annotated_image", "status", "error", "model_version",
         "detector", "width", "height", "face_count", "dominant_emotion", "stress_display", "timings_display", "created_at", "started_at",
-        "finished_at",
+        "finished_at", "requeued_at",
     )  # fmt: skip
     exclude = ("original", "annotated", "stress", "timings")
 

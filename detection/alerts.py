@@ -24,6 +24,7 @@ from accounts.models import User
 from detection.models import Alert, AlertRule, Analysis
 from detection.sms import SmsError, SmsNotConfiguredError, SmsTemporaryError, sms_is_configured, sms_send
 from ml.emotions import DEFAULT_STRESS_EMOTIONS
+from stressdetector.background import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, s
 def _queue_sms(alert_id: int) -> None:
     from detection.tasks import alert_send_sms_task
 
-    alert_send_sms_task.delay(alert_id)
+    enqueue(alert_send_sms_task, alert_id)
 
 
 def alerts_check_analysis(*, analysis: Analysis) -> Alert | None:

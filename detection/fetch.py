@@ -17,9 +17,12 @@ because a proxy would make its own DNS lookup.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +30,8 @@ import requests
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
@@ -119,14 +124,97 @@ def resolve_public_address(hostname: str, port: int) -> str:
     return str(addresses[0])
 
 
+class Deadline:
+    """One wall-clock limit for a whole fetch. Timeouts bound each socket operation, but a
+    server that sends one byte at a time never trips them; so when the time is up, a timer
+    shuts down every socket the fetch opened, which ends whatever read is blocked on it."""
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    @contextlib.contextmanager
+    def enforced(self) -> Iterator[Deadline]:
+        timer = threading.Timer(max(0.0, self.remaining()), self._expire)
+        timer.daemon = True
+        Deadline._current.value = self
+        timer.start()
+        try:
+            yield self
+        finally:
+            timer.cancel()
+            Deadline._current.value = None
+
+    @classmethod
+    def watch(cls, sock: socket.socket | None) -> None:
+        """Put a socket the current thread's fetch opened under its deadline."""
+        deadline = getattr(cls._current, "value", None)
+        if deadline is None or sock is None:
+            return
+        with deadline._lock:
+            deadline._sockets.append(sock)
+            expired = deadline.expired
+        if expired:
+            _shut_down(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut_down(sock)
+
+
+def _shut_down(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _DeadlineHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        Deadline.watch(sock)
+        return sock
+
+
+class _DeadlineHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        Deadline.watch(sock)
+        return sock
+
+    def connect(self) -> None:
+        super().connect()
+        Deadline.watch(self.sock)  # The TLS socket replaces the plain one it wraps.
+
+
+class _DeadlineHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
 class PinnedAddressAdapter(HTTPAdapter):
     """Connects to one vetted IP address while the request keeps its host name (Host header,
-    TLS server name and certificate check)."""
+    TLS server name and certificate check), with every socket under the fetch's deadline."""
 
     def __init__(self, address: str, hostname: str):
         self.address = address
         self.hostname = hostname
         super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPConnectionPool, "https": _DeadlineHTTPSConnectionPool}
 
     def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
         host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
@@ -138,12 +226,30 @@ class PinnedAddressAdapter(HTTPAdapter):
 
 
 def fetch_image(url: str, *, max_bytes: int) -> FetchedImage:
-    """Download ``url`` (following up to MAX_REDIRECTS vetted redirects) and return its body.
+    """Download ``url`` (following up to MAX_REDIRECTS vetted redirects) and return its body,
+    all within TOTAL_DEADLINE_S however slowly the server answers.
 
     Raises :class:`FetchError` with a user-readable message, or :class:`TransientFetchError` for
     failures worth retrying.
     """
-    deadline = time.monotonic() + TOTAL_DEADLINE_S
+    deadline = Deadline(TOTAL_DEADLINE_S)
+    with deadline.enforced():
+        try:
+            fetched = _fetch(url, max_bytes=max_bytes, deadline=deadline.at)
+        except FetchError:
+            if deadline.expired:
+                raise _too_slow() from None
+            raise
+        if deadline.expired:  # The body may just have ended early when its socket was shut down.
+            raise _too_slow()
+        return fetched
+
+
+def _too_slow() -> TransientFetchError:
+    return TransientFetchError("The address took too long to send the image.")
+
+
+def _fetch(url: str, *, max_bytes: int, deadline: float) -> FetchedImage:
     seen: set[str] = set()
     for _ in range(MAX_REDIRECTS + 1):
         if url in seen:
@@ -219,7 +325,7 @@ def _read_capped(response: requests.Response, *, max_bytes: int, deadline: float
             if received > max_bytes:
                 raise too_large
             if time.monotonic() > deadline:
-                raise TransientFetchError("The address took too long to send the image.")
+                raise _too_slow()
             chunks.append(chunk)
     except requests.exceptions.RequestException:
         # Timeouts while reading the body surface as ConnectionError from urllib3.

@@ -46,8 +46,10 @@ def analysis_get(*, user: User, analysis_id: int) -> Analysis:
 
 
 def analysis_get_for_media(*, user: User, analysis_id: int) -> Analysis:
-    """An analysis whose images ``user`` may see: their own, or any for staff (the admin)."""
-    analyses = Analysis.objects.all() if user.is_staff else Analysis.objects.filter(owner=user)
+    """An analysis whose images ``user`` may see: their own, or any for staff who may view
+    analyses in the admin (superusers, or the ``detection.view_analysis`` permission)."""
+    may_see_all = user.is_staff and user.has_perm("detection.view_analysis")
+    analyses = Analysis.objects.all() if may_see_all else Analysis.objects.filter(owner=user)
     return analyses.get(pk=analysis_id)
 
 

@@ -6,6 +6,8 @@ models' files or statuses directly.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.functions import Coalesce, Greatest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import UnidentifiedImageError
@@ -23,6 +26,7 @@ from detection.fetch import FetchError, TransientFetchError, check_url_syntax, f
 from detection.inference import InvalidImageError, analyze_image
 from detection.models import Analysis, DetectedFace
 from ml.images import encode_jpeg, to_rgb_array
+from stressdetector.background import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +41,27 @@ class TransientAnalysisError(Exception):
     """``analysis_run`` hit a failure worth retrying; the analysis is back to ``pending``."""
 
 
+class AnalysisRateLimitError(ValidationError):
+    """The user started ``ANALYSIS_CREATE_PER_HOUR`` analyses in the last hour; ``retry_after``
+    is how many seconds until the oldest of them leaves the window."""
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, -(-retry_after // 60))
+        plural = "s" if minutes != 1 else ""
+        super().__init__(f"You have started the most analyses allowed in an hour. Try again in {minutes} minute{plural}.")
+        self.retry_after = retry_after
+
+
+def _check_analysis_rate(owner: User) -> None:
+    """Counted from the database, so the limit holds across processes and needs no cache."""
+    window_start = timezone.now() - dt.timedelta(hours=1)
+    recent = Analysis.objects.filter(owner=owner, created_at__gte=window_start).order_by("-created_at")
+    limit = settings.ANALYSIS_CREATE_PER_HOUR
+    oldest_counted = recent.values_list("created_at", flat=True)[limit - 1 : limit].first() if limit > 0 else timezone.now()
+    if oldest_counted is not None:
+        raise AnalysisRateLimitError(retry_after=max(1, int((oldest_counted - window_start).total_seconds()) + 1))
+
+
 def analysis_create(*, owner: User, source: str, image: File | None = None, source_url: str = "") -> Analysis:
     """Validate the input, store the original image, create a ``pending`` analysis and queue it.
 
@@ -45,6 +70,7 @@ def analysis_create(*, owner: User, source: str, image: File | None = None, sour
     """
     if source not in Analysis.Source.values:
         raise ValidationError(f"Unknown source {source!r}.")
+    _check_analysis_rate(owner)
     analysis = Analysis(owner=owner, source=source)
     if source == Analysis.Source.URL:
         if image is not None or not source_url:
@@ -80,7 +106,7 @@ def _queue_analysis(analysis_id: int) -> None:
     from detection.tasks import analysis_run_task
 
     try:
-        analysis_run_task.delay(analysis_id)
+        enqueue(analysis_run_task, analysis_id)
         logger.info("Analysis %s queued", analysis_id)
     except OperationalError:
         # The broker (Redis) is down: the analysis would wait for ever. Fail it with a reason the
@@ -236,18 +262,57 @@ def _analysis_fail(analysis: Analysis, message: str) -> Analysis:
     return analysis
 
 
+STUCK_MESSAGE = "The analysis did not finish (the server stopped or was overloaded while it ran). Please try again."
+UNFINISHED = (Analysis.Status.PENDING, Analysis.Status.PROCESSING)
+
+
+def analysis_recover_stuck(*, stuck_before: dt.datetime) -> tuple[list[int], list[int]]:
+    """Deal with analyses that show no progress since ``stuck_before`` (their worker died, or
+    the process that ran them in-process was stopped): queue each again once, and fail one
+    that is stuck again after that with :data:`STUCK_MESSAGE`. Safe to run at any time and from
+    several processes at once: every change is conditional on the row still being stuck.
+
+    Returns the ids queued again and the ids failed.
+    """
+    # The last sign of life: queued again, started, or created, whichever is latest.
+    last_activity = Greatest(Coalesce("requeued_at", "created_at"), Coalesce("started_at", "created_at"))
+    stuck = Analysis.objects.filter(status__in=UNFINISHED).alias(last_activity=last_activity).filter(last_activity__lt=stuck_before)
+    requeued, failed = [], []
+    now = timezone.now()
+    for analysis_id, requeued_at in stuck.values_list("pk", "requeued_at"):
+        # Filtering on "stuck" again makes each update a no-op if another process got there first.
+        still_stuck = stuck.filter(pk=analysis_id)
+        if requeued_at is None:
+            with transaction.atomic():
+                if still_stuck.filter(requeued_at=None).update(status=Analysis.Status.PENDING, requeued_at=now):
+                    requeued.append(analysis_id)
+                    transaction.on_commit(functools.partial(_queue_analysis, analysis_id))
+        elif still_stuck.update(status=Analysis.Status.FAILED, error=STUCK_MESSAGE, finished_at=now):
+            failed.append(analysis_id)
+    if requeued or failed:
+        logger.warning("Stuck analyses: queued again %s, failed %s", requeued, failed)
+    return requeued, failed
+
+
+def analysis_retry(*, analysis: Analysis) -> Analysis:
+    """Run a failed analysis again from the start ("Try again" on its page)."""
+    if analysis.status != Analysis.Status.FAILED:
+        raise ValidationError("Only a failed analysis can be tried again.")
+    with transaction.atomic():
+        updated = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.FAILED).update(
+            status=Analysis.Status.PENDING, error="", started_at=None, finished_at=None, requeued_at=None
+        )
+        if updated:
+            transaction.on_commit(functools.partial(_queue_analysis, analysis.pk))
+    analysis.refresh_from_db()
+    return analysis
+
+
 def analysis_delete(*, analysis: Analysis) -> None:
-    """Delete an analysis, its faces and, once the deletion is committed, its image files."""
-    files = [field for field in (analysis.original, analysis.annotated) if field]
-    storage, names = analysis.original.storage, [field.name for field in files]
-
-    def delete_files() -> None:
-        for name in names:
-            storage.delete(name)
-
+    """Delete an analysis, its faces and, once the deletion is committed, its image files
+    (detection.signals removes the files, for every way an analysis can be deleted)."""
     with transaction.atomic():
         analysis.delete()
-        transaction.on_commit(delete_files)
 
 
 def _delete_file(field) -> None:

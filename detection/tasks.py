@@ -12,6 +12,7 @@ import logging
 from celery import shared_task
 
 from detection.alerts import alert_send
+from detection.maintenance import maintenance_run
 from detection.models import Alert, Analysis
 from detection.services import TransientAnalysisError, analysis_run
 from detection.sms import SmsTemporaryError
@@ -38,6 +39,12 @@ def analysis_run_task(self, analysis_id: int) -> None:
         logger.info("Analysis %s was deleted before it could run", analysis_id)
     else:
         logger.info("Analysis %s finished: %s, %s face(s)", analysis_id, analysis.status, analysis.face_count)
+
+
+@shared_task
+def maintenance_task() -> dict:
+    """Recover stuck analyses and sweep orphaned media (beat runs it; so does a worker's start)."""
+    return maintenance_run()
 
 
 # Seconds to wait before each retry of an SMS that hit a temporary failure (a timeout, Twilio

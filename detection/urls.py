@@ -11,6 +11,7 @@ urlpatterns = [
     path("analyze/", views.analyze, name="analyze"),
     path("analyses/<int:analysis_id>/", views.analysis_detail, name="analysis_detail"),
     path("analyses/<int:analysis_id>/status/", views.analysis_status, name="analysis_status"),
+    path("analyses/<int:analysis_id>/retry/", views.analysis_retry_view, name="analysis_retry"),
     path("analyses/<int:analysis_id>/delete/", views.analysis_delete_view, name="analysis_delete"),
     path("analyses/<int:analysis_id>/image/<str:kind>.jpg", views.analysis_image, name="analysis_image"),
     path("history/", views.history, name="history"),

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from detection import selectors
 from detection.forms import AnalyzeForm, HistoryFilterForm
@@ -26,7 +26,7 @@ from detection.live import live_session_list, live_session_summary
 from detection.models import Analysis
 from detection.presentation import emotion_palette, faces_in_reading_order, is_uncertain, number_badge_radius, uncertain_below
 from detection.report_figures import daily_stress_series, period_days, report_headline
-from detection.services import analysis_create, analysis_delete
+from detection.services import analysis_create, analysis_delete, analysis_retry
 from detection.suggestions import NO_FACE_SUGGESTION, suggestion_for
 from ml.emotions import EMOTIONS
 
@@ -156,6 +156,17 @@ def analysis_image(request: HttpRequest, analysis_id: int, kind: str) -> HttpRes
             response = FileResponse(field.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_POST
+def analysis_retry_view(request: HttpRequest, analysis_id: int) -> HttpResponse:
+    """"Try again" on a failed analysis: run it again from the start."""
+    analysis = _get_analysis_or_404(request, analysis_id)
+    try:
+        analysis_retry(analysis=analysis)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(analysis)
 
 
 @require_http_methods(["GET", "POST"])

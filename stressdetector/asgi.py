@@ -8,7 +8,6 @@ import os
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stressdetector.settings.base")
@@ -16,11 +15,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stressdetector.settings.base")
 # Set up Django (apps, models) before importing anything that imports models.
 django_asgi_app = get_asgi_application()
 
+from detection.maintenance import start_in_process_maintenance  # noqa: E402
 from detection.routing import websocket_urlpatterns  # noqa: E402
+from stressdetector.websocket import SameOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Without a broker, this process runs the analyses, so it also recovers the ones a previous run
+# of it left unfinished, and keeps doing its housekeeping (detection/maintenance.py).
+start_in_process_maintenance()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -28,6 +29,9 @@ SETTINGS_ENV_VARS = (
     "LOG_FORMAT", "DATABASE_CONNECT_TIMEOUT", "REDIS_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT",
     "CELERY_TASK_SOFT_TIME_LIMIT", "CELERY_TASK_TIME_LIMIT", "CELERY_WORKER_MAX_MEMORY_PER_CHILD",
     "METRICS_TOKEN", "METRICS_ALLOWED_NETWORKS", "READY_CHECK_TIMEOUT",
+    "SQLITE_BUSY_TIMEOUT_SECONDS", "INPROCESS_TASK_THREADS", "MAINTENANCE_INTERVAL_SECONDS",
+    "ANALYSIS_STUCK_AFTER_SECONDS", "MEDIA_SWEEP_GRACE_SECONDS", "API_TOKEN_TTL_DAYS", "LOGIN_FAILURE_LIMIT",
+    "LOGIN_LOCKOUT_MINUTES", "API_USER_RATE", "API_TOKEN_RATE", "ANALYSIS_CREATE_PER_HOUR",
 )  # fmt: skip
 
 
@@ -64,3 +68,13 @@ def postgres_unavailable_reason() -> str | None:
     if connection.vendor != "postgresql":
         return f"needs PostgreSQL: DATABASE_URL is not a postgres:// URL (the suite runs on {connection.vendor})"
     return None
+
+
+def assert_meets_the_csp(html: str) -> None:
+    """The page needs nothing the Content-Security-Policy forbids: no inline script, style or handler."""
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    inline = [attributes for attributes in scripts if "src=" not in attributes and 'type="application/json"' not in attributes]
+    assert inline == [], "inline <script>"
+    assert " style=" not in html, "inline style attribute"
+    assert "<style" not in html
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"

@@ -4,7 +4,8 @@ answers every operation can give, and that only the versioned paths (/api/v1/) a
 from __future__ import annotations
 
 from drf_spectacular import openapi
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
@@ -91,3 +92,13 @@ class AutoSchema(openapi.AutoSchema):
         for code, response in errors.items():
             responses.setdefault(code, self._get_response_for_code(response, code, direction=direction))
         return responses
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The API token (accounts.ApiToken, django-rest-knox), described as DRF's token was."""
+
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")

@@ -8,9 +8,9 @@ again at /api/ so that clients written before the version prefix keep working.
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from accounts.api.tokens import TokenCreateView, TokenRevokeView
 from accounts.api.views import MeView
 from detection.api.live import AlertViewSet, LiveSessionViewSet
 from detection.api.trends import TrendsView
@@ -42,7 +42,8 @@ router.register("alerts", AlertViewSet, basename="alert")
 
 urlpatterns = [
     # POST username and password, get {"token": ...} for "Authorization: Token <token>".
-    path("auth/token/", login_not_required(obtain_auth_token), name="auth_token"),
+    path("auth/token/", TokenCreateView.as_view(), name="auth_token"),
+    path("auth/logout/", TokenRevokeView.as_view(), name="auth_logout"),
     path("me/", MeView.as_view(), name="me"),
     path("stats/trends/", TrendsView.as_view(), name="trends"),
     # The contract is public: reading it needs no account.

@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,7 +26,7 @@ from detection.api.errors import PayloadTooLarge, upload_error
 from detection.api.serializers import AnalysisCreateSerializer, AnalysisDetailSerializer, AnalysisSerializer
 from detection.forms import HistoryFilterForm
 from detection.models import Analysis
-from detection.services import analysis_create, analysis_delete
+from detection.services import AnalysisRateLimitError, analysis_create, analysis_delete
 from ml.emotions import EMOTIONS
 
 # Room for the multipart envelope around the image (boundaries, part headers, a short field).
@@ -85,6 +85,8 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
                 image=image,
                 source_url=url,
             )
+        except AnalysisRateLimitError as error:
+            raise Throttled(wait=error.retry_after, detail=error.messages[0]) from None
         except ValidationError as error:
             raise upload_error(error, field="image" if image else "url") from None
         data = AnalysisDetailSerializer(analysis, context=self.get_serializer_context()).data

@@ -8,9 +8,11 @@ names the variable. The README lists every variable.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from stressdetector.settings.environment import Env
@@ -45,9 +47,11 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "channels",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
+    "axes",
+    "csp",
     "phonenumber_field",
 ]
 LOCAL_APPS = [
@@ -60,6 +64,7 @@ MIDDLEWARE = [
     # First, so that every request (redirects and refusals included) has an id and is counted.
     "stressdetector.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out log in into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stressdetector.urls"
@@ -107,6 +114,17 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Without it, an unreachable database host holds a request for the OS's TCP timeout (minutes).
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several requests write at once even on the default setup. WAL lets readers go on while
+    # one connection writes; IMMEDIATE takes the write lock when a transaction starts, so a
+    # transaction that reads and then writes waits for the lock (up to the timeout) instead of
+    # failing at once with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,6 +180,20 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=True)
 if not CELERY_TASK_ALWAYS_EAGER and not REDIS_URL:
     raise ImproperlyConfigured("CELERY_TASK_ALWAYS_EAGER=false needs a broker: set REDIS_URL")
+# In-process (no broker), queued analyses run on this many background threads of the web
+# process, after the request that queued them has answered; 0 runs them inside the request.
+INPROCESS_TASK_THREADS = env.int("INPROCESS_TASK_THREADS", default=2)
+
+# Housekeeping (detection/maintenance.py): how often it runs (0: never on the web process), when
+# an unfinished analysis counts as stuck (queued again once, then failed), and how old a file no
+# analysis refers to must be before it is removed.
+MAINTENANCE_INTERVAL_SECONDS = env.int("MAINTENANCE_INTERVAL_SECONDS", default=300)
+ANALYSIS_STUCK_AFTER_SECONDS = env.int("ANALYSIS_STUCK_AFTER_SECONDS", default=600)
+MEDIA_SWEEP_GRACE_SECONDS = env.int("MEDIA_SWEEP_GRACE_SECONDS", default=3600)
+# `celery worker --beat` (make worker) runs it on this schedule; a worker also runs it on start.
+CELERY_BEAT_SCHEDULE = {
+    "maintenance": {"task": "detection.tasks.maintenance_task", "schedule": max(MAINTENANCE_INTERVAL_SECONDS, 60)},
+}
 # A task is acknowledged after it finishes, so one lost with its worker runs again; tasks
 # must therefore be safe to repeat. One task at a time per process: analyses are CPU-bound.
 CELERY_TASK_ACKS_LATE = True
@@ -197,9 +229,27 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- Accounts --------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would still create its (swapped-out) table, whose foreign key to users
+# blocks PostgreSQL from emptying the user table; we only use its abstract model.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)), "AUTH_HEADER_PREFIX": "Token"}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# django-axes counts failed log ins (the form and POST /api/auth/token/) per account and per
+# address; after AXES_FAILURE_LIMIT either is locked for AXES_COOLOFF_TIME, then free again, so
+# an attacker can delay a user but never lock them out for good.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# The address is REMOTE_ADDR; behind a proxy, uvicorn --proxy-headers (docker/start-web) sets it
+# from X-Forwarded-For.
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -257,14 +307,21 @@ USE_TZ = True
 # --- API -------------------------------------------------------------------------------------
 
 # The browser uses its session; scripts send "Authorization: Token <key>" (POST /api/auth/token/).
+# Tokens are django-rest-knox's: stored as digests, with an expiry, revocable (accounts.ApiToken).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # 429 with Retry-After past these: each user's API calls, and token requests per address.
+    "DEFAULT_THROTTLE_CLASSES": ["stressdetector.throttling.UserRateThrottle", "stressdetector.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_USER_RATE", default="600/minute"),
+        "auth": env.str("API_TOKEN_RATE", default="20/minute"),
+    },
     "DEFAULT_SCHEMA_CLASS": "detection.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "detection.api.errors.exception_handler",
 }
@@ -304,8 +361,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Detection (used by the analysis, live camera and alert features) ------------------------
 
+# Analyses one user may start in an hour (uploads, URLs and live snapshots, page or API).
+ANALYSIS_CREATE_PER_HOUR = env.int("ANALYSIS_CREATE_PER_HOUR", default=100)
 ANALYSIS_MAX_UPLOAD_BYTES = env.int("ANALYSIS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
-# Hosts that "analyze an image from a URL" may fetch from; empty means none.
+# Hosts on a private or local network that "analyze an image from a URL" may still fetch from;
+# public hosts are always allowed, and empty means no private host is.
 ANALYSIS_URL_ALLOWED_HOSTS = env.list("ANALYSIS_URL_ALLOWED_HOSTS", default=[])
 # A directory with an exported model; empty means the model shipped in ml/.
 ML_WEIGHTS_DIR = env.str("ML_WEIGHTS_DIR", default="")
@@ -333,6 +393,25 @@ LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 # --- Security --------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images from
+# this site only (everything is vendored under static/), no inline script or style, no plugins,
+# no framing. connect-src 'self' covers the status polling and the live camera's WebSocket.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

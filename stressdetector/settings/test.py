@@ -21,3 +21,8 @@ STORAGES = {
 # not warn about a missing STATIC_ROOT).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests that run tasks in-process want them finished when the request returns.
+INPROCESS_TASK_THREADS = 0
+# No maintenance thread in the test process; tests call detection.maintenance directly.
+MAINTENANCE_INTERVAL_SECONDS = 0

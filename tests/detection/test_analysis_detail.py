@@ -1,9 +1,11 @@
 """The result page: images, every face with its chart, stress level and suggestion, and a page
 that waits for itself while the analysis runs."""
 
+import pytest
 from django.urls import reverse
 
 from detection.models import Analysis
+from tests.helpers import assert_meets_the_csp
 
 
 def detail_url(analysis: Analysis) -> str:
@@ -106,3 +108,11 @@ def test_the_model_version_is_not_shown_to_users(alice_client, alice, make_analy
     analysis = make_analysis(alice)
 
     assert "test-model" not in alice_client.get(detail_url(analysis)).content.decode()
+@pytest.mark.parametrize("status", [Analysis.Status.DONE, Analysis.Status.PENDING, Analysis.Status.FAILED])
+def test_the_result_page_meets_the_policy(alice_client, alice, make_analysis, status):
+    analysis = make_analysis(alice, status=status, faces=2)
+
+    response = alice_client.get(analysis.get_absolute_url())
+
+    assert "Content-Security-Policy" in response
+    assert_meets_the_csp(response.content.decode())

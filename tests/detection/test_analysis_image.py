@@ -1,6 +1,7 @@
 """Private media: images are served by a view that checks the owner; nothing else serves them."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -41,12 +42,32 @@ def test_another_user_gets_404(bob_client, alice, make_analysis, kind):
     assert bob_client.get(image_url(analysis, kind)).status_code == 404
 
 
-def test_staff_can_see_any_image(alice, make_analysis):
+def staff_client(**fields) -> Client:
+    client = Client()
+    client.force_login(User.objects.create_user("carol", "carol@example.com", PASSWORD, is_staff=True, **fields))
+    return client
+
+
+def test_staff_with_the_view_analysis_permission_can_see_any_image(alice, make_analysis):
     analysis = make_analysis(alice)
-    staff = Client()
-    staff.force_login(User.objects.create_user("carol", "carol@example.com", PASSWORD, is_staff=True))
+    staff = staff_client()
+    staff_user = User.objects.get(username="carol")
+    staff_user.user_permissions.add(Permission.objects.get(codename="view_analysis", content_type__app_label="detection"))
 
     assert staff.get(image_url(analysis, "original")).status_code == 200
+
+
+def test_a_superuser_can_see_any_image(alice, make_analysis):
+    analysis = make_analysis(alice)
+
+    assert staff_client(is_superuser=True).get(image_url(analysis, "annotated")).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["original", "annotated", "thumbnail"])
+def test_staff_without_the_view_analysis_permission_get_404(alice, make_analysis, kind):
+    analysis = make_analysis(alice)
+
+    assert staff_client().get(image_url(analysis, kind)).status_code == 404
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client, alice, make_analysis):

@@ -2,6 +2,7 @@
 
 import ipaddress
 import socket
+import time
 
 import pytest
 
@@ -148,3 +149,51 @@ def test_a_refused_connection_is_transient(settings):
 
     with pytest.raises(TransientFetchError, match="could not be reached"):
         fetch_image(f"http://127.0.0.1:{port}/a.jpg", max_bytes=MAX)
+
+
+def trickle(sent: list[int], *, total: int, headers_first: bool = True):
+    """A route that sends ``total`` body bytes (or, without ``headers_first``, header bytes)
+    one every 50 ms, counting what it managed to send before the client hung up."""
+
+    def answer(handler) -> None:
+        try:
+            if headers_first:
+                handler.send_response(200)
+                handler.send_header("Content-Type", "image/jpeg")
+                handler.send_header("Content-Length", str(total))
+                handler.end_headers()
+                handler.wfile.flush()
+            else:
+                handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(total):
+                handler.wfile.write(b"a")
+                handler.wfile.flush()
+                sent[0] += 1
+                time.sleep(0.05)
+        except OSError:
+            pass
+
+    return answer
+
+
+@pytest.mark.parametrize("headers_first", [True, False], ids=["slow body", "slow headers"])
+def test_the_whole_transfer_has_one_deadline_however_slowly_bytes_arrive(image_server, monkeypatch, headers_first):
+    """Each byte comes well within the read timeout, so only the overall deadline can stop it:
+    the client must hang up long before the server has sent everything."""
+    monkeypatch.setattr(fetch, "TOTAL_DEADLINE_S", 1.0)
+    sent, total = [0], 400
+    image_server.routes["/trickle"] = trickle(sent, total=total, headers_first=headers_first)
+
+    with pytest.raises(TransientFetchError, match="took too long"):
+        fetch_image(image_server.url("/trickle"), max_bytes=MAX)
+
+    deadline = time.monotonic() + 10
+    while sent[0] < total and time.monotonic() < deadline and not image_server_stopped(sent):
+        time.sleep(0.1)
+    assert sent[0] < total / 2
+
+
+def image_server_stopped(sent: list[int]) -> bool:
+    before = sent[0]
+    time.sleep(0.3)
+    return sent[0] == before

@@ -3,13 +3,11 @@ only ever the caller's own analyses."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from detection import services
 from detection.models import Analysis
 from tests.detection.conftest import upload
-from tests.helpers import PASSWORD
 
 LIST_URL = reverse("api:analysis-list")
 
@@ -168,17 +166,6 @@ def test_anonymous_requests_are_refused_not_redirected(client):
     response = APIClient().get(LIST_URL)
 
     assert response.status_code in (401, 403)
-
-
-def test_a_token_client_gets_a_token_and_uses_it(alice, make_analysis):
-    make_analysis(alice, with_images=False)
-    client = APIClient()
-
-    token = client.post(reverse("api:auth_token"), {"username": "alice", "password": PASSWORD}, format="json").json()["token"]
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-
-    assert Token.objects.get(user=alice).key == token
-    assert client.get(LIST_URL).json()["count"] == 1
 
 
 def test_the_browsable_api_root_describes_the_api(alice_client):
