@@ -107,7 +107,7 @@ def test_live_frames_search_for_larger_faces_only():
     from ml.faces import LIVE_MIN_FACE
 
     canvas = np.full((480, 640, 3), 170, np.uint8)
-    canvas[200:328, 300:428] = cv2.resize(data.astronaut(), (128, 128), interpolation=cv2.INTER_AREA)  # ~25 px face.
+    canvas[200:360, 300:460] = cv2.resize(data.astronaut(), (160, 160), interpolation=cv2.INTER_AREA)  # ~30 px face.
 
     assert len(ml.analyze(canvas).faces) == 1
     assert ml.analyze(canvas, min_face=LIVE_MIN_FACE).faces == []
