@@ -29,6 +29,18 @@ def frame_with_one_face(width: int = 640, height: int = 480) -> np.ndarray:
     return frame
 
 
+def limit_threads(threads: int) -> None:
+    """Run TensorFlow, OpenCV and yuface's OpenMP on ``threads`` threads (before they start)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # yuface's OpenMP, read when it loads.
+    import cv2
+    import tensorflow as tf
+
+    cv2.setNumThreads(threads)
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+
+
 def percentile_ms(samples: list[float], q: float) -> float:
     return round(float(np.percentile(np.asarray(samples) * 1000, q)), 2)
 
@@ -73,15 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ["OMP_NUM_THREADS"] = str(args.threads)  # yuface's OpenMP, read when it loads.
-    import cv2
-    import tensorflow as tf
-
-    cv2.setNumThreads(args.threads)
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-
+    limit_threads(args.threads)
     from ml.faces import default_detector
     from ml.pipeline import Analyzer
     from ml.predictor import EmotionClassifier

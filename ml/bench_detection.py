@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
+
+from ml.bench import frame_with_one_face, limit_threads, percentile_ms
 
 IOU_MATCH = 0.3
 FRAME_SCALES = (1.15, 1.25, 1.33, 1.45)  # Crop margins tried for end-to-end accuracy.
@@ -50,10 +51,6 @@ def match(truth: list, found: list) -> list[int | None]:
             matched[ti] = fi
             used.add(fi)
     return matched
-
-
-def percentile_ms(samples: list[float], q: float) -> float:
-    return round(float(np.percentile(np.asarray(samples) * 1000, q)), 2)
 
 
 def load_truth(directory: Path) -> dict:
@@ -165,8 +162,6 @@ def bench_face_free(detector, min_face: int) -> dict:
 
 
 def bench_analyze(analyzer, frames: int, min_face: int) -> dict:
-    from ml.bench import frame_with_one_face
-
     frame = frame_with_one_face()
     for _ in range(5):
         analyzer.analyze(frame, min_face=min_face)
@@ -191,15 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=100, help="analyze() calls for the timing")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ["OMP_NUM_THREADS"] = str(args.threads)  # yuface's OpenMP, read when it loads.
-    import cv2
-    import tensorflow as tf
-
-    cv2.setNumThreads(args.threads)
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-
+    limit_threads(args.threads)
     from ml.faces import MIN_FACE, HaarDetector, YuNetDetector
     from ml.pipeline import Analyzer
     from ml.predictor import EmotionClassifier
