@@ -7,7 +7,7 @@ For each detector: recall (a true face matched by a detection at IoU >= 0.3) and
 composed scenes, the same on real photos (``truth.json`` boxes), false faces on scikit-image's
 face-free photos, end-to-end accuracy on the scenes (the right emotion on a found face, over all
 true faces) with and without eye alignment, the median framing of true FER crops relative to the
-detector's boxes (what ``ml.faces.FRAME_SCALE``/``FRAME_SHIFT`` are fitted from), and detection and
+detector's boxes (what ``ml.faces.FRAME_SCALE`` is fitted from), and detection and
 ``analyze`` time per 640x480 frame (p50/p95). Ends with one JSON line.
 """
 
@@ -21,20 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from ml.bench import frame_with_one_face, limit_threads, percentile_ms
+from ml.faces import iou
 
 IOU_MATCH = 0.3
 FRAME_SCALES = (1.15, 1.25, 1.33, 1.45)  # Crop margins tried for end-to-end accuracy.
 FACE_FREE_PHOTOS = ("coffee", "chelsea", "rocket", "hubble_deep_field", "coins", "page", "horse", "grass")
-
-
-def iou(a, b) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    inter_w = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    inter_h = max(0, min(ay + ah, by + bh) - max(ay, by))
-    inter = inter_w * inter_h
-    union = aw * ah + bw * bh - inter
-    return inter / union if union else 0.0
 
 
 def match(truth: list, found: list) -> list[int | None]:
@@ -57,14 +48,23 @@ def load_truth(directory: Path) -> dict:
     return json.loads((directory / "truth.json").read_text())
 
 
-def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
-    import cv2
-
+def right_emotions(classifier, detector_name: str, gray: np.ndarray, hits: list, **crop_options) -> int:
+    """How many of the found faces (``hits``: (face, true label) pairs) get their true emotion,
+    cropped with ``crop_options``."""
     from ml.emotions import EMOTIONS
     from ml.faces import crop_faces
 
+    crops = crop_faces(gray, [face for face, _ in hits], size=classifier.input_size[0], detector=detector_name,
+                       **crop_options)
+    predicted = classifier.predict(crops).argmax(axis=1)
+    return sum(EMOTIONS[p] == label for p, (_, label) in zip(predicted, hits))
+
+
+def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
+    import cv2
+
     truth = load_truth(scenes)
-    found_total = true_total = matched_total = false_total = 0
+    true_total = matched_total = false_total = 0
     correct = {True: 0, False: 0}
     by_frame_scale = dict.fromkeys(FRAME_SCALES, 0)
     detect_times: list[float] = []
@@ -77,7 +77,6 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
         boxes = [face["box"] for face in faces]
         matched = match(boxes, [face.box.as_tuple() for face in found])
         true_total += len(boxes)
-        found_total += len(found)
         matched_total += sum(index is not None for index in matched)
         false_total += len(found) - sum(index is not None for index in matched)
         for box, index in zip(boxes, matched):
@@ -87,21 +86,13 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
             scale_ratios.append(box[2] / det.w)
             shift_x.append((box[0] + box[2] / 2 - (det.x + det.w / 2)) / det.w)
             shift_y.append((box[1] + box[3] / 2 - (det.y + det.h / 2)) / det.h)
-        if classifier is None:
-            continue
         hits = [(found[index], face["label"]) for face, index in zip(faces, matched) if index is not None]
         if not hits:
             continue
         for align in (True, False):
-            crops = crop_faces(gray, [face for face, _ in hits], size=classifier.input_size[0],
-                               detector=detector.name, align=align)
-            predicted = classifier.predict(crops).argmax(axis=1)
-            correct[align] += sum(EMOTIONS[p] == label for p, (_, label) in zip(predicted, hits))
+            correct[align] += right_emotions(classifier, detector.name, gray, hits, align=align)
         for frame_scale in FRAME_SCALES:
-            crops = crop_faces(gray, [face for face, _ in hits], size=classifier.input_size[0],
-                               detector=detector.name, frame_scale=frame_scale)
-            predicted = classifier.predict(crops).argmax(axis=1)
-            by_frame_scale[frame_scale] += sum(EMOTIONS[p] == label for p, (_, label) in zip(predicted, hits))
+            by_frame_scale[frame_scale] += right_emotions(classifier, detector.name, gray, hits, frame_scale=frame_scale)
     report = {
         "scenes": len(truth),
         "faces": true_total,
@@ -114,13 +105,12 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
             "truth_centre_shift_x_over_width": round(float(np.median(shift_x)), 3) if shift_x else None,
             "truth_centre_shift_y_over_height": round(float(np.median(shift_y)), 3) if shift_y else None,
         },
-    }
-    if classifier is not None:
-        report["end_to_end_accuracy"] = round(correct[True] / max(1, true_total), 4)
-        report["end_to_end_accuracy_unaligned"] = round(correct[False] / max(1, true_total), 4)
-        report["end_to_end_accuracy_by_frame_scale"] = {
+        "end_to_end_accuracy": round(correct[True] / max(1, true_total), 4),
+        "end_to_end_accuracy_unaligned": round(correct[False] / max(1, true_total), 4),
+        "end_to_end_accuracy_by_frame_scale": {
             str(scale): round(count / max(1, true_total), 4) for scale, count in by_frame_scale.items()
-        }
+        },
+    }
     return report
 
 
@@ -207,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         figures[detector.name] = row
         scenes = row["scenes"]
         print(f"{detector.name}, faces from {min_face} px: scenes recall {scenes['recall']:.1%} of {scenes['faces']}, "
-              f"{scenes['false_faces']} false, end-to-end {scenes.get('end_to_end_accuracy', 0):.1%} "
-              f"(unaligned {scenes.get('end_to_end_accuracy_unaligned', 0):.1%}), "
+              f"{scenes['false_faces']} false, end-to-end {scenes['end_to_end_accuracy']:.1%} "
+              f"(unaligned {scenes['end_to_end_accuracy_unaligned']:.1%}), "
               f"detect p50/p95 {scenes['detect_p50_ms']}/{scenes['detect_p95_ms']} ms")
         if "photos" in row:
             photos = row["photos"]
@@ -216,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  face-free photos: {row['face_free']['false_faces']} false faces; "
               f"analyze 640x480 p50/p95 {row['analyze_640x480']['p50_ms']}/{row['analyze_640x480']['p95_ms']} ms")
         print(f"  framing of true FER crops vs boxes: {scenes['framing_median']}")
-        print(f"  end-to-end accuracy by crop size (x box width): {scenes.get('end_to_end_accuracy_by_frame_scale')}")
+        print(f"  end-to-end accuracy by crop size (x box width): {scenes['end_to_end_accuracy_by_frame_scale']}")
     print(json.dumps(figures))
     return 0
 

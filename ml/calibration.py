@@ -85,7 +85,7 @@ def calibrate_model_dir(model_dir, images: np.ndarray, labels: np.ndarray) -> di
     from ml.predictor import EmotionClassifier
 
     classifier = EmotionClassifier(model_dir, temperature=1.0)
-    raw = np.concatenate([classifier.predict(images[i : i + 512]) for i in range(0, len(images), 512)])
+    raw = classifier.predict_in_batches(images)
     report = calibration_report(raw, labels)
     path = Path(model_dir) / METADATA_FILE
     metadata = json.loads(path.read_text())

@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     images, labels = load_dataset(args.data)
     classifier = EmotionClassifier(args.weights, flip_average=args.flip)
     started = time.perf_counter()
-    probabilities = np.concatenate([classifier.predict(images[i : i + 512]) for i in range(0, len(images), 512)])
+    probabilities = classifier.predict_in_batches(images)
     seconds = time.perf_counter() - started
     matrix = confusion_matrix(labels, probabilities.argmax(axis=1))
     report = classification_report(matrix)

@@ -10,7 +10,7 @@ Two detectors give the same shape of result (a list of :class:`Face`, largest fi
   opencv-python 4.x, for platforms where ``yuface`` has no wheel (it ships CPython 3.6-3.11 wheels
   for Linux x86-64 and Windows). No landmarks, so faces are cropped upright.
 
-``python -m ml.bench --scenes DIR`` measures both (recall, false faces, end-to-end accuracy and
+``python -m ml.bench_detection --scenes DIR`` measures both (recall, false faces, end-to-end accuracy and
 time per frame); the figures are in ``ml/README.md``.
 """
 
@@ -40,10 +40,14 @@ YUNET_MIN_CONFIDENCE = 0.5
 MERGE_IOU = 0.4
 
 # How FER2013 framed its faces, relative to a detector's box: the 48x48 image is a square of
-# FRAME_SCALE times the box's width, centred FRAME_SHIFT box-heights below the box's centre.
-# Fitted on composed scenes (ml.bench --scenes) by comparing YuNet boxes with the true FER crops.
+# FRAME_SCALE times the box's width around the box's centre (the true crops' centres sit within
+# 1 % of the boxes'). Fitted on composed scenes (ml.bench_detection) by comparing each detector's
+# boxes with the true FER crops.
 FRAME_SCALE = {"yunet": 1.33, "haar-alt2": 1.02}
-FRAME_SHIFT = {"yunet": 0.0, "haar-alt2": 0.0}
+# The Haar cascade's smallest window that still finds faces reliably (its trained size is 20x20),
+# and the smallest scale its copy is searched at (it slows down fast with size).
+HAAR_SMALLEST = 24
+HAAR_MIN_SCALE = 0.5
 
 
 @dataclass(frozen=True)
@@ -92,18 +96,20 @@ def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
-def _iou(a: Box, b: Box) -> float:
-    inter_w = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    inter_h = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
-    inter = inter_w * inter_h
-    return inter / (a.w * a.h + b.w * b.h - inter)
+def iou(a, b) -> float:
+    """Intersection over union of two ``(x, y, w, h)`` boxes."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    inter = max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
+    union = aw * ah + bw * bh - inter
+    return inter / union if union else 0.0
 
 
 def _merge(faces: list[Face]) -> list[Face]:
     """One face per place: the most confident of detections that overlap, largest first."""
     kept: list[Face] = []
     for face in sorted(faces, key=lambda face: face.score, reverse=True):
-        if all(_iou(face.box, other.box) <= MERGE_IOU for other in kept):
+        if all(iou(face.box.as_tuple(), other.box.as_tuple()) <= MERGE_IOU for other in kept):
             kept.append(face)
     return sorted(kept, key=lambda face: face.box.w * face.box.h, reverse=True)
 
@@ -190,12 +196,6 @@ class HaarDetector:
         ]
         return sorted(faces, key=lambda face: face.box.w * face.box.h, reverse=True)
 
-
-# The cascade's smallest window that still finds faces reliably (its trained size is 20x20),
-# and the smallest scale its copy is searched at (it slows down fast with size).
-HAAR_SMALLEST = 24
-HAAR_MIN_SCALE = 0.5
-
 FaceDetector = YuNetDetector | HaarDetector
 
 
@@ -211,19 +211,18 @@ def crop_faces(gray: np.ndarray, faces: list[Face], size: int = 48, *, detector:
                align: bool = True, frame_scale: float | None = None) -> np.ndarray:
     """``(N, size, size)`` uint8 crops framed as FER2013 framed its faces.
 
-    Each crop is a square of ``FRAME_SCALE`` times the box's width around the box's centre
-    (shifted by ``FRAME_SHIFT``), turned so the eyes are level when the detector found them and
+    Each crop is a square of ``frame_scale`` (default ``FRAME_SCALE`` for the detector) times
+    the box's width around the box's centre, turned so the eyes are level when the detector found them and
     ``align`` is on. One affine warp per face does the rotation, the scaling and the crop;
     pixels beyond the image repeat its border, as FER2013's own crops near an edge do.
     """
     crops = np.empty((len(faces), size, size), dtype=np.uint8)
     frame_scale = frame_scale or FRAME_SCALE.get(detector, 1.1)
-    frame_shift = FRAME_SHIFT.get(detector, 0.0)
     for index, face in enumerate(faces):
         box = face.box
         side = frame_scale * box.w
         centre_x = box.x + box.w / 2
-        centre_y = box.y + box.h / 2 + frame_shift * box.h
+        centre_y = box.y + box.h / 2
         angle = face.roll_degrees if align else 0.0
         # Rotate about the face's centre by the eyes' roll and cut the square out at full
         # resolution, then shrink it with area averaging (a warp would alias when shrinking).

@@ -56,7 +56,7 @@ class AnalysisResult:
     faces: list[FaceResult]
     model_version: str
     timings_ms: dict[str, float]
-    detector: str = "yunet"
+    detector: str  # ml.faces' detector name: "yunet" or "haar-alt2".
 
     @property
     def width(self) -> int:

@@ -50,6 +50,10 @@ class EmotionClassifier:
     def version(self) -> str:
         return f"{self.metadata.get('architecture', 'model')}-{self.metadata.get('trained_on', 'unknown')}"
 
+    def predict_in_batches(self, faces: np.ndarray, batch: int = 512) -> np.ndarray:
+        """:meth:`predict` for a whole data set, ``batch`` faces a call."""
+        return np.concatenate([self.predict(faces[i : i + batch]) for i in range(0, len(faces), batch)])
+
     def predict(self, faces: np.ndarray) -> np.ndarray:
         """``(N, 48, 48)`` uint8 crops -> ``(N, 7)`` probabilities in :data:`EMOTIONS` order."""
         if faces.ndim != 3 or faces.shape[1:] != self.input_size:
