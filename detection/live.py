@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from detection.models import LiveSession
-from detection.trends import trends_list, trends_total
+from detection.trends import start_of_day, trends_list, trends_total
 from ml.emotions import EMOTIONS
 from ml.pipeline import AnalysisResult
 
@@ -172,9 +172,9 @@ def live_session_list(*, owner: User, started_from: dt.date | None = None, start
     current time zone)."""
     sessions = LiveSession.objects.filter(owner=owner)
     if started_from:
-        sessions = sessions.filter(started_at__gte=_start_of_day(started_from))
+        sessions = sessions.filter(started_at__gte=start_of_day(started_from))
     if started_to:
-        sessions = sessions.filter(started_at__lt=_start_of_day(started_to + dt.timedelta(days=1)))
+        sessions = sessions.filter(started_at__lt=start_of_day(started_to + dt.timedelta(days=1)))
     return sessions.order_by("-started_at", "-id")
 
 
@@ -188,7 +188,3 @@ def live_session_summary(*, owner: User, since: dt.date) -> dict:
         "mean_stress": total.live_mean_stress,
         "peak_stress": total.live_peak_stress,
     }
-
-
-def _start_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

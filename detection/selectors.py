@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from detection.models import Analysis, DetectedFace
-from detection.trends import TrendBucket, trends_list, trends_total
+from detection.trends import TrendBucket, start_of_day, trends_list, trends_total
 
 
 def analysis_list(
@@ -33,11 +33,6 @@ def analysis_list(
     if created_to:
         analyses = analyses.filter(created_at__lt=start_of_day(created_to + dt.timedelta(days=1)))
     return analyses.order_by("-created_at", "-id")
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    """Midnight at the start of ``day`` in the current time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def analysis_get(*, user: User, analysis_id: int) -> Analysis:

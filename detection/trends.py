@@ -119,11 +119,13 @@ def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         yield start + dt.timedelta(days=offset)
 
 
-def _between(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    def midnight(day: dt.date) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the current time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
-    return midnight(start), midnight(end + dt.timedelta(days=1))
+
+def _between(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return start_of_day(start), start_of_day(end + dt.timedelta(days=1))
 
 
 def _analysis_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
