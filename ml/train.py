@@ -62,27 +62,60 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("runs/train"), help="checkpoints and logs")
     parser.add_argument("--export", type=Path, help="export the best model here (model.json, weights, metadata)")
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
+    parser.add_argument("--init", type=Path, metavar="MODEL_DIR",
+                        help="start from an exported model's weights (a warm restart: a new schedule from them)")
     return parser.parse_args(argv)
 
 
-SHIFT_PIXELS = 4
-ROTATION = 0.03  # Fraction of a full turn: about 11 degrees either way.
+# One random affine warp per face (a single resampling: each one softens a 48x48 face a little):
+# a tilt of up to ROTATION_DEGREES either way, a zoom of up to ZOOM either way and a shift of up
+# to SHIFT of the side, with reflected borders.
+ROTATION_DEGREES = 10.0
+ZOOM = 0.15
+SHIFT = 0.1
 
 
 def augment_face(image, seed: int):
-    """Label-preserving changes a face in the wild goes through: mirror, shift, lighting.
-
-    Shifts are reflect-pad + random crop, so they cost no interpolation (each resampling step
-    softens a 48x48 face a little more).
-    """
+    """Label-preserving changes a face in the wild goes through: mirror and lighting (per face,
+    before batching; the geometry is :func:`random_affine`, per batch)."""
     import tensorflow as tf
 
     image = tf.image.random_flip_left_right(image, seed=seed)
-    image = tf.pad(image, [[SHIFT_PIXELS, SHIFT_PIXELS], [SHIFT_PIXELS, SHIFT_PIXELS], [0, 0]], mode="REFLECT")
-    image = tf.image.random_crop(image, tf.shape(image) - [2 * SHIFT_PIXELS, 2 * SHIFT_PIXELS, 0], seed=seed + 1)
     image = tf.image.random_brightness(image, 25.0, seed=seed + 2)
     image = tf.image.random_contrast(image, 0.75, 1.25, seed=seed + 3)
     return tf.clip_by_value(image, 0.0, 255.0)
+
+
+def affine_matrices(angle, zoom, shift_x, shift_y, height: int, width: int):
+    """Per-face ``(N, 8)`` projective transforms (output pixel -> input pixel, the layout of
+    ``ImageProjectiveTransformV3``) that turn a face by ``angle`` radians and scale it by
+    ``zoom`` (> 1 enlarges) about its centre, then move it by ``shift_x``, ``shift_y`` pixels."""
+    import tensorflow as tf
+
+    cx, cy = (width - 1) / 2, (height - 1) / 2
+    cos, sin = tf.cos(angle) / zoom, tf.sin(angle) / zoom
+    # x_in = cos*(x - cx - sx) + sin*(y - cy - sy) + cx;  y_in = -sin*(x - cx - sx) + cos*(y - cy - sy) + cy
+    ox, oy = cx + shift_x, cy + shift_y
+    a2 = cx - cos * ox - sin * oy
+    b2 = cy + sin * ox - cos * oy
+    zeros = tf.zeros_like(angle)
+    return tf.stack([cos, sin, a2, -sin, cos, b2, zeros, zeros], axis=1)
+
+
+def random_affine(images, seed: int):
+    """:func:`affine_matrices` with random angle, zoom and shift for each face of a batch."""
+    import tensorflow as tf
+
+    count = tf.shape(images)[0]
+    height, width = images.shape[1], images.shape[2]
+    angle = tf.random.uniform([count], -1, 1, seed=seed) * np.deg2rad(ROTATION_DEGREES)
+    zoom = tf.random.uniform([count], 1 - ZOOM, 1 + ZOOM, seed=seed + 1)
+    shift = tf.random.uniform([count, 2], -SHIFT, SHIFT, seed=seed + 2) * [width, height]
+    matrices = affine_matrices(angle, zoom, shift[:, 0], shift[:, 1], height, width)
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=matrices, output_shape=[height, width], fill_value=0.0,
+        interpolation="BILINEAR", fill_mode="REFLECT",
+    )
 
 
 ERASE_AREA = (0.02, 0.15)  # Fraction of the face.
@@ -109,13 +142,6 @@ def random_erase(image, seed: int, probability: float):
     return tf.cond(tf.random.uniform([], seed=seed + 5) < probability, lambda: erased, lambda: image)
 
 
-def make_rotator(seed: int):
-    """A mild tilt, the only augmentation that resamples (once)."""
-    from keras import layers
-
-    return layers.RandomRotation(ROTATION, fill_mode="reflect", seed=seed)
-
-
 def make_datasets(x_train, y_train, x_val, y_val, *, batch_size: int, augment: bool, erase: float, seed: int, weights):
     import tensorflow as tf
 
@@ -131,8 +157,7 @@ def make_datasets(x_train, y_train, x_val, y_val, *, batch_size: int, augment: b
         train = train.map(lambda x, y, w: (random_erase(x, seed + 10, erase), y, w), num_parallel_calls=tf.data.AUTOTUNE)
     train = train.batch(batch_size)
     if augment:
-        rotator = make_rotator(seed)
-        train = train.map(lambda x, y, w: (rotator(x, training=True), y, w), num_parallel_calls=tf.data.AUTOTUNE)
+        train = train.map(lambda x, y, w: (random_affine(x, seed + 20), y, w), num_parallel_calls=tf.data.AUTOTUNE)
     train = train.prefetch(tf.data.AUTOTUNE)
     val = tf.data.Dataset.from_tensor_slices((x_val, onehot[y_val])).batch(256).prefetch(tf.data.AUTOTUNE)
     return train, val
@@ -166,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     import keras
 
     from ml.architectures import make_model
-    from ml.model_io import export_model
+    from ml.model_io import export_model, read_metadata
 
     keras.utils.set_random_seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -193,6 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     steps_per_epoch = int(np.ceil(len(x_train) / args.batch_size))
 
     model = make_model(args.arch)
+    if args.init:
+        from ml.model_io import load_model
+
+        # Layer names match between builds of one architecture, so the weights carry over
+        # (a different architecture fails here, before any training).
+        model.set_weights(load_model(args.init).get_weights())
     model.compile(
         optimizer=make_optimizer(args.optimizer, steps_per_epoch, args.epochs, lr, weight_decay),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING),
@@ -249,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
                     "augment": args.augment, "random_erasing": args.erase if args.augment else 0,
                 },
                 "epochs": args.epochs,
+                "initial_weights": args.init and {
+                    key: read_metadata(args.init).get(key) for key in ("command", "val_accuracy", "trained_on")
+                },
                 "val_accuracy": round(val_accuracy, 4),
                 "seed": args.seed,
                 "trained_on": dt.date.today().isoformat(),

@@ -116,6 +116,50 @@ def test_random_erasing_replaces_one_rectangle_and_keeps_the_rest():
     assert (untouched == 100.0).all()
 
 
+def _warp(images, **motion):
+    import tensorflow as tf
+
+    count = len(images)
+    values = {"angle": 0.0, "zoom": 1.0, "shift_x": 0.0, "shift_y": 0.0, **motion}
+    matrices = train.affine_matrices(*(tf.fill([count], float(values[key])) for key in values), 48, 48)
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=matrices, output_shape=[48, 48], fill_value=0.0, interpolation="BILINEAR",
+        fill_mode="REFLECT",
+    ).numpy()
+
+
+def test_the_affine_augmentation_moves_turns_and_zooms_about_the_centre():
+    faces = np.random.default_rng(0).uniform(0, 255, (2, 48, 48, 1)).astype("float32")
+    dot = np.zeros((1, 48, 48, 1), "float32")
+    dot[0, 10, 30] = 255.0  # Row 10, column 30: 6.5 px right of and 13.5 px above the centre.
+
+    assert np.array_equal(_warp(faces), faces)
+    shifted = _warp(faces, shift_x=5, shift_y=-3)
+    assert np.array_equal(shifted[:, :40, 5:], faces[:, 3:43, :-5])
+    # A quarter turn carries the dot about the centre (23.5, 23.5), keeping its distance.
+    turned = _warp(dot, angle=np.pi / 2)[0, ..., 0]
+    row, column = np.unravel_index(turned.argmax(), turned.shape)
+    assert np.hypot(row - 23.5, column - 23.5) == pytest.approx(np.hypot(10 - 23.5, 30 - 23.5), abs=1.0)
+    assert (row, column) != (10, 30)
+    # Zooming by 2 doubles a dot's distance from the centre.
+    near = np.zeros((1, 48, 48, 1), "float32")
+    near[0, 18, 26] = 255.0  # 5.5 px above and 2.5 px right of the centre.
+    zoomed = _warp(near, zoom=2.0)[0, ..., 0]
+    row, column = np.unravel_index(zoomed.argmax(), zoomed.shape)
+    assert (row, column) == pytest.approx((23.5 - 11, 23.5 + 5), abs=1.0)
+
+
+def test_random_affine_keeps_the_batch_shape_and_changes_the_faces():
+    import tensorflow as tf
+
+    faces = tf.constant(np.random.default_rng(1).uniform(0, 255, (8, 48, 48, 1)).astype("float32"))
+    warped = train.random_affine(faces, seed=5).numpy()
+
+    assert warped.shape == (8, 48, 48, 1)
+    assert warped.min() >= 0.0 and warped.max() <= 255.0
+    assert all(not np.allclose(warped[i], faces[i]) for i in range(8))
+
+
 def test_evaluate_prints_a_json_line_with_accuracy_and_writes_a_confusion_png(trained, tmp_path, capsys):
     png = tmp_path / "confusion.png"
 
