@@ -157,10 +157,23 @@ def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, s
     return f"Stress Detector: sustained stress, {stress_frames} of the last {window_frames} frames showed {emotions} (stress {stress:.0%})."
 
 
+SMS_QUEUE_UNAVAILABLE = "Not sent: the task queue was unavailable."
+
+
 def _queue_sms(alert_id: int) -> None:
+    from kombu.exceptions import OperationalError
+
     from detection.tasks import alert_send_sms_task
 
-    enqueue(alert_send_sms_task, alert_id)
+    try:
+        enqueue(alert_send_sms_task, alert_id)
+    except OperationalError:
+        # The broker (Redis) is down. The alert is stored and shown; say why no text came
+        # rather than leave it pending for ever (or fail the frame or analysis that fired it).
+        logger.exception("Could not queue the SMS of alert %s", alert_id)
+        Alert.objects.filter(pk=alert_id, status=Alert.Status.PENDING).update(
+            status=Alert.Status.FAILED, error=SMS_QUEUE_UNAVAILABLE
+        )
 
 
 def alerts_check_analysis(*, analysis: Analysis) -> Alert | None:

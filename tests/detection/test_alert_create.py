@@ -115,3 +115,39 @@ def test_an_analysed_image_alerts_at_the_rules_image_threshold(alice_alerts_on, 
 
 def test_images_never_alert_without_an_image_threshold(alice_alerts_on, make_analysis):
     assert alerts_check_analysis(analysis=make_analysis(alice_alerts_on, stress=1.0)) is None
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """Celery publishing to a Redis that is not there (a port nothing listens on)."""
+    import socket
+
+    from stressdetector.celery import app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    settings.INPROCESS_TASK_THREADS = 0
+    app.conf.update(broker_url=f"redis://127.0.0.1:{port}/0", task_always_eager=False)
+    app._pool = None  # Connection pools are built from the broker URL on first use.
+    app.amqp._producer_pool = None
+    yield
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_with_the_task_queue_down_the_alert_is_kept_and_says_why_no_sms_came(
+    alice_alerts_on, settings, django_capture_on_commit_callbacks, dead_broker
+):
+    from detection.alerts import SMS_QUEUE_UNAVAILABLE
+
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_FROM_NUMBER = "AC1", "token", "+15005550006"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = fire(alice_alerts_on)
+
+    alert.refresh_from_db()
+    assert alert.status == Alert.Status.FAILED
+    assert alert.error == SMS_QUEUE_UNAVAILABLE
