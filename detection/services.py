@@ -18,14 +18,13 @@ from django.db import transaction
 from django.db.models.functions import Coalesce, Greatest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import UnidentifiedImageError
 
 from accounts.models import User
 from detection.alerts import alerts_check_analysis
 from detection.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
 from detection.inference import InvalidImageError, analyze_image
 from detection.models import Analysis, DetectedFace
-from ml.images import encode_jpeg, to_rgb_array
+from ml.images import UnsupportedImageError, encode_jpeg, to_rgb_array
 from stressdetector.background import enqueue
 
 logger = logging.getLogger(__name__)
@@ -139,9 +138,8 @@ def _normalised_jpeg(content: bytes) -> ContentFile:
     try:
         rgb = to_rgb_array(content)
     except InvalidImageError as error:
-        # ml.images raises one error type; the one it raised while Pillow could not tell what the
-        # file is (its context) means the type is not one we read, which the API answers with 415.
-        unsupported = isinstance(error.__context__, UnidentifiedImageError)
+        # A file type we do not read is answered 415 by the API; anything else unfit, 400.
+        unsupported = isinstance(error, UnsupportedImageError)
         raise ValidationError(str(error), code=UNSUPPORTED_IMAGE if unsupported else "invalid_image") from None
     return ContentFile(encode_jpeg(rgb, STORED_JPEG_QUALITY), name="original.jpg")
 

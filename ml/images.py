@@ -29,6 +29,10 @@ class InvalidImageError(ValueError):
     """The input is not an image we can analyse; the message says why, in plain words."""
 
 
+class UnsupportedImageError(InvalidImageError):
+    """The input is not in a file format we read (as opposed to a damaged or unfit image)."""
+
+
 def _open(source) -> Image.Image:
     if isinstance(source, (bytes, bytearray, memoryview)):
         if len(source) == 0:
@@ -49,7 +53,7 @@ def _open(source) -> Image.Image:
     except FileNotFoundError:
         raise InvalidImageError("The image file does not exist.") from None
     except UnidentifiedImageError:
-        raise InvalidImageError("The file is not an image we can read (JPEG, PNG, WebP, BMP or GIF).") from None
+        raise UnsupportedImageError("The file is not an image we can read (JPEG, PNG, WebP, BMP or GIF).") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow refuses sizes far past its own limit before we can read them.
         raise InvalidImageError(f"The image is too large (the limit is {MAX_PIXELS // 1_000_000} megapixels).") from None

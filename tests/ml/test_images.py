@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml.images import MAX_SIDE, InvalidImageError, to_rgb_array
+from ml.images import MAX_SIDE, InvalidImageError, UnsupportedImageError, to_rgb_array
 
 
 def png_header_claiming(width: int, height: int) -> bytes:
@@ -38,6 +38,17 @@ def jpeg_bytes(image: Image.Image, **kwargs) -> bytes:
 def test_bad_input_raises_invalid_image_error_with_a_clear_message(payload, message):
     with pytest.raises(InvalidImageError, match=message):
         to_rgb_array(payload)
+
+
+def test_only_a_file_type_we_do_not_read_is_unsupported():
+    tiff = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(tiff, format="TIFF")  # Pillow reads it; we do not promise to.
+
+    with pytest.raises(UnsupportedImageError):
+        to_rgb_array(tiff.getvalue())
+    with pytest.raises(InvalidImageError) as damaged:
+        to_rgb_array(jpeg_bytes(Image.new("RGB", (200, 200), "red"))[:300])
+    assert not isinstance(damaged.value, UnsupportedImageError)
 
 
 def test_a_1x1_image_is_too_small():
