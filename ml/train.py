@@ -278,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                     "batch_size": args.batch_size, "warmup_epochs": WARMUP_EPOCHS, "schedule": "cosine",
                     "label_smoothing": LABEL_SMOOTHING, "class_weight_power": args.class_weight_power,
                     "augment": args.augment, "random_erasing": args.erase if args.augment else 0,
+                    "affine": {"rotation_degrees": ROTATION_DEGREES, "zoom": ZOOM, "shift": SHIFT} if args.augment else None,
                 },
                 "epochs": args.epochs,
                 "initial_weights": args.init and {

@@ -94,8 +94,24 @@ def test_the_export_records_the_recipe_and_the_cleaning(trained):
     metadata = read_metadata(trained / "export")
 
     assert metadata["recipe"]["optimizer"] == "sgd"
+    assert metadata["recipe"]["affine"] == {"rotation_degrees": train.ROTATION_DEGREES, "zoom": train.ZOOM, "shift": train.SHIFT}
+    assert metadata["initial_weights"] is None
     assert metadata["data_cleaning"]["images_in"] == 70
     assert "input_blur_sigma" not in metadata
+
+
+def test_init_starts_from_an_exported_models_weights(trained, tmp_path):
+    # A learning rate of almost nothing: what the new export holds is where training started.
+    train.main(
+        ["--data", str(trained / "data"), "--epochs", "1", "--batch-size", "16", "--lr", "1e-12", "--out",
+         str(tmp_path / "run"), "--export", str(tmp_path / "export"), "--init", str(trained / "export")]
+    )
+
+    def kernels(directory):
+        return [layer.get_weights()[0] for layer in load_model(directory).layers if layer.name.endswith("_conv")]
+
+    assert all(np.allclose(new, old, atol=1e-6) for new, old in zip(kernels(tmp_path / "export"), kernels(trained / "export")))
+    assert read_metadata(tmp_path / "export")["initial_weights"]["command"] == read_metadata(trained / "export")["command"]
 
 
 def test_random_erasing_replaces_one_rectangle_and_keeps_the_rest():
