@@ -102,8 +102,18 @@ def affine_matrices(angle, zoom, shift_x, shift_y, height: int, width: int):
     return tf.stack([cos, sin, a2, -sin, cos, b2, zeros, zeros], axis=1)
 
 
+def warp(images, matrices):
+    """A batch of faces, each warped by its row of ``matrices`` (bilinear, borders reflected)."""
+    import tensorflow as tf
+
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=matrices, output_shape=images.shape[1:3], fill_value=0.0,
+        interpolation="BILINEAR", fill_mode="REFLECT",
+    )
+
+
 def random_affine(images, seed: int):
-    """:func:`affine_matrices` with random angle, zoom and shift for each face of a batch."""
+    """:func:`warp` by :func:`affine_matrices` with random angle, zoom and shift for each face."""
     import tensorflow as tf
 
     count = tf.shape(images)[0]
@@ -111,11 +121,7 @@ def random_affine(images, seed: int):
     angle = tf.random.uniform([count], -1, 1, seed=seed) * np.deg2rad(ROTATION_DEGREES)
     zoom = tf.random.uniform([count], 1 - ZOOM, 1 + ZOOM, seed=seed + 1)
     shift = tf.random.uniform([count, 2], -SHIFT, SHIFT, seed=seed + 2) * [width, height]
-    matrices = affine_matrices(angle, zoom, shift[:, 0], shift[:, 1], height, width)
-    return tf.raw_ops.ImageProjectiveTransformV3(
-        images=images, transforms=matrices, output_shape=[height, width], fill_value=0.0,
-        interpolation="BILINEAR", fill_mode="REFLECT",
-    )
+    return warp(images, affine_matrices(angle, zoom, shift[:, 0], shift[:, 1], height, width))
 
 
 ERASE_AREA = (0.02, 0.15)  # Fraction of the face.
@@ -218,12 +224,15 @@ def main(argv: list[str] | None = None) -> int:
     steps_per_epoch = int(np.ceil(len(x_train) / args.batch_size))
 
     model = make_model(args.arch)
+    initial_weights = None
     if args.init:
         from ml.model_io import load_model
 
-        # Layer names match between builds of one architecture, so the weights carry over
-        # (a different architecture fails here, before any training).
+        # Weights carry over in layer order; another architecture fails here on their shapes,
+        # before any training.
         model.set_weights(load_model(args.init).get_weights())
+        starting_point = read_metadata(args.init)
+        initial_weights = {key: starting_point.get(key) for key in ("command", "val_accuracy", "trained_on")}
     model.compile(
         optimizer=make_optimizer(args.optimizer, steps_per_epoch, args.epochs, lr, weight_decay),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING),
@@ -281,9 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                     "affine": {"rotation_degrees": ROTATION_DEGREES, "zoom": ZOOM, "shift": SHIFT} if args.augment else None,
                 },
                 "epochs": args.epochs,
-                "initial_weights": args.init and {
-                    key: read_metadata(args.init).get(key) for key in ("command", "val_accuracy", "trained_on")
-                },
+                "initial_weights": initial_weights,
                 "val_accuracy": round(val_accuracy, 4),
                 "seed": args.seed,
                 "trained_on": dt.date.today().isoformat(),

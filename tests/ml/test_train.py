@@ -138,10 +138,7 @@ def _warp(images, **motion):
     count = len(images)
     values = {"angle": 0.0, "zoom": 1.0, "shift_x": 0.0, "shift_y": 0.0, **motion}
     matrices = train.affine_matrices(*(tf.fill([count], float(values[key])) for key in values), 48, 48)
-    return tf.raw_ops.ImageProjectiveTransformV3(
-        images=images, transforms=matrices, output_shape=[48, 48], fill_value=0.0, interpolation="BILINEAR",
-        fill_mode="REFLECT",
-    ).numpy()
+    return train.warp(tf.constant(images), matrices).numpy()
 
 
 def test_the_affine_augmentation_moves_turns_and_zooms_about_the_centre():
