@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 
 import ml
-from ml.faces import LIVE_MIN_FACE, MIN_FACE
 from ml.images import ImageInput
 from ml.pipeline import AnalysisResult
 from stressdetector.ops.metrics import INFERENCE_SECONDS
@@ -17,13 +16,12 @@ InvalidImageError = ml.InvalidImageError
 def analyze_image(image: ImageInput, *, live: bool = False) -> AnalysisResult:
     """Detect every face in ``image`` and classify its emotion with the configured model.
 
-    ``live`` frames are searched for faces from ``ml.faces.LIVE_MIN_FACE`` px up (a camera's
-    faces are close, and a smaller search copy keeps the frame rate up); uploaded images from
-    ``ml.faces.MIN_FACE`` px up. Raises :class:`InvalidImageError` for anything that is not a
-    usable image.
+    ``live`` frames are searched for faces from ``ml.faces.LIVE_MIN_FACE`` px up in one pass (a
+    camera's faces are close, and a smaller search copy keeps the frame rate up); uploaded images
+    from ``ml.faces.MIN_FACE`` px up, everywhere a face could be. Raises
+    :class:`InvalidImageError` for anything that is not a usable image.
     """
-    min_face = LIVE_MIN_FACE if live else MIN_FACE
-    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, min_face=min_face)
+    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, live=live)
     INFERENCE_SECONDS.observe(result.timings_ms["total"] / 1000)
     return result
 

@@ -1,7 +1,7 @@
 """Detection and end-to-end benchmark: figures, not tests.
 
     python ../shared/tools/make_scenes.py ../shared/datasets/fer2013/val runs/scenes 200 1
-    python -m ml.bench_detection --scenes runs/scenes [--photos ../shared/photos] [--detector yunet|haar]
+    python -m ml.bench_detection --scenes runs/scenes [--photos ../shared/photos] [--detector yunet|haar] [--live]
 
 For each detector: recall (a true face matched by a detection at IoU >= 0.3) and false faces on the
 composed scenes, the same on real photos (``truth.json`` boxes), false faces on scikit-image's
@@ -60,7 +60,7 @@ def right_emotions(classifier, detector_name: str, gray: np.ndarray, hits: list,
     return sum(EMOTIONS[p] == label for p, (_, label) in zip(predicted, hits))
 
 
-def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
+def bench_scenes(detector, classifier, scenes: Path, search: dict) -> dict:
     import cv2
 
     truth = load_truth(scenes)
@@ -72,7 +72,7 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
     for name, faces in sorted(truth.items()):
         gray = cv2.imread(str(scenes / name), cv2.IMREAD_GRAYSCALE)
         started = time.perf_counter()
-        found = detector.detect(gray, min_face=min_face)
+        found = detector.detect(gray, **search)
         detect_times.append(time.perf_counter() - started)
         boxes = [face["box"] for face in faces]
         matched = match(boxes, [face.box.as_tuple() for face in found])
@@ -114,7 +114,7 @@ def bench_scenes(detector, classifier, scenes: Path, min_face: int) -> dict:
     return report
 
 
-def bench_photos(detector, photos: Path, min_face: int) -> dict:
+def bench_photos(detector, photos: Path, search: dict) -> dict:
     import cv2
 
     truth = load_truth(photos)
@@ -125,7 +125,7 @@ def bench_photos(detector, photos: Path, min_face: int) -> dict:
         if path is None:
             continue
         gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-        found = detector.detect(gray, min_face=min_face)
+        found = detector.detect(gray, **search)
         matched = match(boxes, [face.box.as_tuple() for face in found])
         true_total += len(boxes)
         matched_total += sum(index is not None for index in matched)
@@ -135,7 +135,7 @@ def bench_photos(detector, photos: Path, min_face: int) -> dict:
     return {"faces": true_total, "found": matched_total, "false_faces": false_total, "missed_in": missed}
 
 
-def bench_face_free(detector, min_face: int) -> dict:
+def bench_face_free(detector, search: dict) -> dict:
     import cv2
     from skimage import data
 
@@ -147,18 +147,18 @@ def bench_face_free(detector, min_face: int) -> dict:
         if image.dtype == bool:
             image = image.astype(np.uint8) * 255
         gray = cv2.cvtColor(to_rgb_array(image), cv2.COLOR_RGB2GRAY)
-        found[name] = len(detector.detect(gray, min_face=min_face))
+        found[name] = len(detector.detect(gray, **search))
     return {"photos": len(found), "false_faces": sum(found.values()), "per_photo": found}
 
 
-def bench_analyze(analyzer, frames: int, min_face: int) -> dict:
+def bench_analyze(analyzer, frames: int, search: dict) -> dict:
     frame = frame_with_one_face()
     for _ in range(5):
-        analyzer.analyze(frame, min_face=min_face)
+        analyzer.analyze(frame, **search)
     samples = []
     for _ in range(frames):
         started = time.perf_counter()
-        analyzer.analyze(frame, min_face=min_face)
+        analyzer.analyze(frame, **search)
         samples.append(time.perf_counter() - started)
     return {"p50_ms": percentile_ms(samples, 50), "p95_ms": percentile_ms(samples, 95)}
 
@@ -169,34 +169,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=Path, help="real photos with truth.json boxes (e.g. ../shared/photos)")
     parser.add_argument("--detector", choices=("yunet", "haar", "both"), default="both")
     parser.add_argument("--weights", type=Path, help="exported model directory (default: the shipped model)")
-    parser.add_argument("--min-face", type=int, help="smallest face searched for, px (default: ml.faces.MIN_FACE "
-                        "for photos; the live pages use ml.faces.LIVE_MIN_FACE)")
+    parser.add_argument("--live", action="store_true", help="search as the live pages do: one pass per frame "
+                        "(default: as uploaded photos are searched)")
+    parser.add_argument("--min-face", type=int, help="smallest face searched for, px (default: ml.faces.MIN_FACE, "
+                        "or ml.faces.LIVE_MIN_FACE with --live)")
     parser.add_argument("--min-confidence", type=float, help="YuNet confidence threshold (default ml.faces.YUNET_MIN_CONFIDENCE)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--frames", type=int, default=100, help="analyze() calls for the timing")
     args = parser.parse_args(argv)
 
     limit_threads(args.threads)
-    from ml.faces import MIN_FACE, HaarDetector, YuNetDetector
+    from ml.faces import LIVE_MIN_FACE, MIN_FACE, HaarDetector, YuNetDetector
     from ml.pipeline import Analyzer
     from ml.predictor import EmotionClassifier
 
-    min_face = args.min_face or MIN_FACE
+    min_face = args.min_face or (LIVE_MIN_FACE if args.live else MIN_FACE)
+    search = {"min_face": min_face, "live": args.live}
     classifier = EmotionClassifier(args.weights)
     kinds = {"yunet": YuNetDetector, "haar": HaarDetector}
     chosen = list(kinds) if args.detector == "both" else [args.detector]
-    figures: dict = {"model_version": classifier.version, "threads": args.threads, "min_face": min_face}
+    figures: dict = {"model_version": classifier.version, "threads": args.threads, **search}
     for kind in chosen:
         options = {"min_confidence": args.min_confidence} if kind == "yunet" and args.min_confidence else {}
         detector = kinds[kind](**options)
-        row = {"scenes": bench_scenes(detector, classifier, args.scenes, min_face),
-               "face_free": bench_face_free(detector, min_face)}
+        row = {"scenes": bench_scenes(detector, classifier, args.scenes, search),
+               "face_free": bench_face_free(detector, search)}
         if args.photos:
-            row["photos"] = bench_photos(detector, args.photos, min_face)
-        row["analyze_640x480"] = bench_analyze(Analyzer(classifier, detector), args.frames, min_face)
+            row["photos"] = bench_photos(detector, args.photos, search)
+        row["analyze_640x480"] = bench_analyze(Analyzer(classifier, detector), args.frames, search)
         figures[detector.name] = row
         scenes = row["scenes"]
-        print(f"{detector.name}, faces from {min_face} px: scenes recall {scenes['recall']:.1%} of {scenes['faces']}, "
+        mode = "live frames" if args.live else "photos"
+        print(f"{detector.name}, {mode}, faces from {min_face} px: scenes recall {scenes['recall']:.1%} of {scenes['faces']}, "
               f"{scenes['false_faces']} false, end-to-end {scenes['end_to_end_accuracy']:.1%} "
               f"(unaligned {scenes['end_to_end_accuracy_unaligned']:.1%}), "
               f"detect p50/p95 {scenes['detect_p50_ms']}/{scenes['detect_p95_ms']} ms")

@@ -10,8 +10,12 @@ Two detectors give the same shape of result (a list of :class:`Face`, largest fi
   opencv-python 4.x, for platforms where ``yuface`` has no wheel (it ships CPython 3.6-3.11 wheels
   for Linux x86-64 and Windows). No landmarks, so faces are cropped upright.
 
-``python -m ml.bench_detection --scenes DIR`` measures both (recall, false faces, end-to-end accuracy and
-time per frame); the figures are in ``ml/README.md``.
+Where to look (one pass over a live frame, a gated pyramid over a photo) is ``ml.face_search``'s
+business; this module runs the detectors over what it plans.
+
+``python -m ml.bench_detection --scenes DIR`` measures both detectors (recall, false faces,
+end-to-end accuracy and time per frame), ``python -m ml.bench_large --photos DIR`` small faces in
+large photos; the figures are in ``ml/README.md``.
 """
 
 from __future__ import annotations
@@ -23,24 +27,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-# The smallest face searched for, in pixels of the image: uploaded photos are searched for faces
-# from MIN_FACE px up; live camera frames (where a face is close to the camera and every
-# millisecond counts) from LIVE_MIN_FACE px up.
-MIN_FACE = 24
-LIVE_MIN_FACE = 25
-# YuNet reliably finds faces from about YUNET_SMALLEST px in the copy it searches, so a face of
-# ``min_face`` px needs a copy scaled by YUNET_SMALLEST / min_face (0.75 for photos, 0.72 for
-# live frames: a 640x480 frame is searched at 461x346). The copy's resolution matters beyond the
-# smallest face: on composed scenes, whose faces are all 160-200 px, YuNet finds 87 % of them at
-# 0.5, 90 % at 0.6, 93-94 % at 0.7-0.75 and 96 % at 1.0, for 6, 11, 16-19 and 31 ms a frame
-# (ml.bench_detection --min-face); the live copy keeps recall above 92 % and finds no face in
-# scikit-image's face-free photos (at 0.69 a coffee cup scores 0.6). Its anchors stop
-# near 256 px, so a large photo also gets one coarse pass at DETECTION_SIDE px for faces that
-# fill it.
-YUNET_SMALLEST = 18
-DETECTION_SIDE = 320
-# YuNet's confidence (0-1) from which a detection counts as a face.
+from ml.face_search import DETECTION_SIDE, FINEST_SEARCH_PIXELS, LIVE_MIN_FACE, MIN_FACE, gated_windows, search_plan
+
+# YuNet's confidence (0-1) from which a detection counts as a face, and on an enlarged copy, where
+# it scores textures higher (the 1.5x copies of 60 composed 2048 px photos like ml.bench_large's:
+# 154 true and 47 false faces at 0.5, 152 and 8 at 0.7, 149 and 0 at 0.8). A gated copy also
+# drops boxes under 0.9 of the smallest face it is for (a tie's pattern draws 16-20 px 'faces')
+# and over 2.5 times it (those are the coarser passes' to find and frame).
 YUNET_MIN_CONFIDENCE = 0.5
+UPSCALED_MIN_CONFIDENCE = 0.8
 # Detections of two passes that overlap more than this (IoU) are one face.
 MERGE_IOU = 0.4
 
@@ -85,20 +80,12 @@ class Face:
         return math.degrees(math.atan2(ry - ly, rx - lx))
 
 
-def search_scales(height: int, width: int, min_face: int) -> list[float]:
-    """The scales of the copies to search: one fine enough for ``min_face``, plus a coarse one
-    when the image is so large that a face filling it would be beyond the fine copy's reach."""
-    fine = min(1.0, YUNET_SMALLEST / max(1, min_face))
-    coarse = min(1.0, DETECTION_SIDE / max(height, width))
-    return [fine, coarse] if coarse < fine / 1.5 else [fine]
-
-
 def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
     if scale == 1.0:
         return image
     height, width = image.shape[:2]
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
 
 
 def iou(a, b) -> float:
@@ -125,39 +112,65 @@ class YuNetDetector:
 
     name = "yunet"
 
-    def __init__(self, *, min_confidence: float = YUNET_MIN_CONFIDENCE):
+    def __init__(self, *, min_confidence: float = YUNET_MIN_CONFIDENCE, finest_budget: int | None = FINEST_SEARCH_PIXELS):
         from yuface import yuface as library  # ImportError where the wheel is missing.
 
         self._detect = library.detect
         self.min_confidence = min_confidence
+        self.finest_budget = finest_budget  # None: a photo's finest pass searches all its textured parts.
         self._lock = threading.Lock()
 
-    def detect(self, gray: np.ndarray, *, min_face: int = MIN_FACE) -> list[Face]:
-        """Faces of ``min_face`` px and up in a grayscale uint8 image, largest first."""
+    def detect(self, gray: np.ndarray, *, min_face: int | None = None, live: bool = False) -> list[Face]:
+        """Faces of ``min_face`` px and up (default MIN_FACE, LIVE_MIN_FACE for a ``live``
+        frame) in a grayscale uint8 image, largest first. See :func:`search_plan`."""
         height, width = gray.shape[:2]
-        faces = []
-        for scale in search_scales(height, width, min_face):
-            faces += self._detect_at(gray, scale)
+        min_face = min_face or (LIVE_MIN_FACE if live else MIN_FACE)
+        faces: list[Face] = []
+        # Coarsest first, so the finer, gated copies skip what is already inside a found face.
+        plan = search_plan(height, width, min_face, live=live)
+        for search in reversed(plan):
+            scale, windows = search.scale, [None]
+            if search.gated_for is not None:
+                scale, windows = gated_windows(gray, search, covered=[face.box.as_tuple() for face in faces],
+                                               budget=self.finest_budget if search is plan[0] else None)
+            floor = max(self.min_confidence, UPSCALED_MIN_CONFIDENCE) if scale > 1 else self.min_confidence
+            # A gated pass keeps the faces it is for: from just under its smallest face up to the
+            # largest its parts are stretched for (bigger ones are the coarser passes' to frame).
+            sizes = (0.9 * search.gated_for, 2.5 * search.gated_for) if search.gated_for else (0, math.inf)
+            for window in windows:
+                faces += self._detect_at(gray, scale, window, min_confidence=floor, sizes=sizes)
         return _merge(faces)
 
-    def _detect_at(self, gray: np.ndarray, scale: float) -> list[Face]:
+    def _detect_at(self, gray: np.ndarray, scale: float, window: tuple[int, int, int, int] | None = None, *,
+                   min_confidence: float, sizes: tuple[float, float] = (0, math.inf)) -> list[Face]:
+        """The faces YuNet finds in a copy of ``window`` (default: the whole image) scaled by
+        ``scale``, in image pixels. In a window, a face cut by the window's edge is left to the
+        neighbouring window or the coarser copy that holds it whole."""
         height, width = gray.shape[:2]
-        small = cv2.cvtColor(_scaled(gray, scale), cv2.COLOR_GRAY2BGR)
+        x0, y0, x1, y1 = window or (0, 0, width, height)
+        small = cv2.cvtColor(_scaled(gray[y0:y1, x0:x1], scale), cv2.COLOR_GRAY2BGR)
         with self._lock:
             rows = np.asarray(self._detect(small), dtype=np.float64).reshape(-1, 16)
+        edge = 2 / scale  # A box this close to an edge inside the image is cut by it.
         faces = []
         for row in rows:
             score = row[0] / 100.0
-            if score < self.min_confidence:
+            if score < min_confidence:
                 continue
-            x, y, w, h = (int(value) for value in (row[1:5] / scale).round())
-            x0, y0 = max(0, x), max(0, y)
-            w, h = min(x + w, width) - x0, min(y + h, height) - y0
+            x, y, w, h = row[1:5] / scale + (x0, y0, 0, 0)
+            if not sizes[0] <= w <= sizes[1]:
+                continue
+            if window and ((x0 > 0 and x < x0 + edge) or (y0 > 0 and y < y0 + edge)
+                           or (x1 < width and x + w > x1 - edge) or (y1 < height and y + h > y1 - edge)):
+                continue
+            x, y, w, h = (int(value) for value in np.round((x, y, w, h)))
+            left, top = max(0, x), max(0, y)
+            w, h = min(x + w, width) - left, min(y + h, height) - top
             if w < 8 or h < 8:
                 continue
-            marks = row[5:15].reshape(5, 2) / scale
+            marks = row[5:15].reshape(5, 2) / scale + (x0, y0)
             eyes = ((float(marks[0, 0]), float(marks[0, 1])), (float(marks[1, 0]), float(marks[1, 1])))
-            faces.append(Face(Box(x0, y0, w, h), round(float(score), 3), eyes))
+            faces.append(Face(Box(left, top, w, h), round(float(score), 3), eyes))
         return faces
 
 
@@ -184,9 +197,11 @@ class HaarDetector:
             self._local.cascade = cascade
         return cascade
 
-    def detect(self, gray: np.ndarray, *, min_face: int = MIN_FACE) -> list[Face]:
-        """Faces of ``min_face`` px and up in a grayscale uint8 image, largest first."""
+    def detect(self, gray: np.ndarray, *, min_face: int | None = None, live: bool = False) -> list[Face]:
+        """Faces of ``min_face`` px and up in a grayscale uint8 image, largest first (live frames
+        and photos are searched alike)."""
         height, width = gray.shape[:2]
+        min_face = min_face or (LIVE_MIN_FACE if live else MIN_FACE)
         # The cascade's own pyramid covers every larger size, so one copy is searched, at most
         # halved: the fallback finds faces from HAAR_SMALLEST / HAAR_MIN_SCALE = 48 px up.
         scale = min(1.0, max(DETECTION_SIDE / max(height, width), HAAR_MIN_SCALE))

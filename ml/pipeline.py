@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from ml.emotions import EMOTIONS, stress_level, stress_score
-from ml.faces import MIN_FACE, Box, FaceDetector, crop_faces, default_detector
+from ml.faces import Box, FaceDetector, crop_faces, default_detector
 from ml.images import ImageInput, encode_jpeg, to_rgb_array
 from ml.predictor import EmotionClassifier
 
@@ -112,13 +112,15 @@ class Analyzer:
         self.classifier = classifier
         self.detector = detector or default_detector()
 
-    def analyze(self, image: ImageInput, *, min_face: int = MIN_FACE) -> AnalysisResult:
-        """Faces from ``min_face`` px up (``ml.faces.LIVE_MIN_FACE`` for live frames: faster)."""
+    def analyze(self, image: ImageInput, *, min_face: int | None = None, live: bool = False) -> AnalysisResult:
+        """Faces from ``min_face`` px up (default ``ml.faces.MIN_FACE``; for a ``live`` camera
+        frame ``ml.faces.LIVE_MIN_FACE``, searched in one faster pass: see
+        :func:`ml.faces.search_plan`)."""
         started = time.perf_counter()
         rgb = to_rgb_array(image)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         decoded = time.perf_counter()
-        found = self.detector.detect(gray, min_face=min_face)
+        found = self.detector.detect(gray, min_face=min_face, live=live)
         detected = time.perf_counter()
         crops = crop_faces(gray, found, size=self.classifier.input_size[0], detector=self.detector.name)
         probabilities = self.classifier.predict(crops)
@@ -155,9 +157,10 @@ def get_analyzer(model_dir: str | Path | None = None) -> Analyzer:
         return _analyzers[key]
 
 
-def analyze(image: ImageInput, *, model_dir: str | Path | None = None, min_face: int = MIN_FACE) -> AnalysisResult:
+def analyze(image: ImageInput, *, model_dir: str | Path | None = None, min_face: int | None = None,
+            live: bool = False) -> AnalysisResult:
     """Find every face in ``image`` and classify its emotion.
 
     Raises :class:`ml.images.InvalidImageError` for anything that is not a usable image.
     """
-    return get_analyzer(model_dir).analyze(image, min_face=min_face)
+    return get_analyzer(model_dir).analyze(image, min_face=min_face, live=live)

@@ -5,6 +5,16 @@ import numpy as np
 import pytest
 from skimage import data
 
+from ml.face_search import (
+    FINEST_SEARCH_PIXELS,
+    GATE_CONTRAST,
+    MIN_FACE,
+    SEARCH_TILE,
+    WHOLE_SEARCH_PIXELS,
+    gated_windows,
+    search_plan,
+    textured_windows,
+)
 from ml.faces import Box, Face, HaarDetector, YuNetDetector, crop_faces, default_detector
 
 
@@ -85,6 +95,87 @@ def test_a_small_face_in_a_2048_px_photo_is_found():
 
     assert len(faces) == 1
     assert 330 < faces[0].box.x < 400 and 20 <= faces[0].box.w <= 45
+
+
+def astronaut_with_face_width(width: int) -> np.ndarray:
+    """The astronaut photo shrunk so her face is about ``width`` px wide (it is ~88 px in the
+    512 px original)."""
+    side = round(512 * width / 88)
+    return gray(cv2.resize(data.astronaut(), (side, side), interpolation=cv2.INTER_AREA))
+
+
+def test_a_photo_is_searched_as_a_gated_pyramid_down_to_one_whole_copy():
+    plan = search_plan(1536, 2048, MIN_FACE)
+
+    # The finest copy is for 24 px faces (36 px in a 1.5x copy); each next one has half the scale.
+    assert plan[0].scale == 1.5 and plan[0].gated_for == MIN_FACE
+    assert [search.scale for search in plan[:3]] == [1.5, 0.75, 0.375]
+    whole = [search for search in plan if search.gated_for is None]
+    assert whole[0].scale == 0.375 and 1536 * 2048 * whole[0].scale**2 <= WHOLE_SEARCH_PIXELS
+    assert all(search.gated_for for search in plan[:2])
+    # A small photo is searched whole at the finest scale (and, for a face filling it, at 320 px);
+    # a live frame in one smaller pass.
+    assert [(search.scale, search.gated_for) for search in search_plan(300, 400, MIN_FACE)] == [(1.5, None), (0.8, None)]
+    (live,) = search_plan(480, 640, MIN_FACE, live=True)
+    assert live.gated_for is None and live.scale == 0.75
+
+
+def test_the_gate_searches_nothing_on_a_plain_wall_and_everything_on_a_busy_photo():
+    wall = np.full((1536, 2048), 140, np.uint8)
+    busy = np.random.default_rng(0).integers(0, 256, (1536, 2048), dtype=np.uint8)
+
+    assert textured_windows(wall, 1.5, 24) == []
+    covered = np.zeros(busy.shape, bool)
+    windows = textured_windows(busy, 1.5, 24)
+    for x0, y0, x1, y1 in windows:
+        covered[y0:y1, x0:x1] = True
+    assert covered.all()
+    assert len(windows) == 1  # Rows of the same tiles grow one part, not overlapping strips.
+
+
+def test_a_photo_busy_everywhere_has_its_finest_pass_searched_within_the_budget():
+    busy = np.random.default_rng(0).integers(0, 256, (1536, 2048), dtype=np.uint8)
+    finest = search_plan(*busy.shape, MIN_FACE)[0]
+
+    scale, windows = gated_windows(busy, finest, budget=FINEST_SEARCH_PIXELS)
+
+    assert scale < finest.scale
+    assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows) * scale**2 <= 1.1 * FINEST_SEARCH_PIXELS
+    # Within the budget nothing changes.
+    assert gated_windows(busy[:600, :800], finest, budget=FINEST_SEARCH_PIXELS)[0] == finest.scale
+
+
+def test_the_gate_searches_only_around_a_textured_patch():
+    image = np.full((1536, 2048), 140, np.uint8)
+    image[700:740, 1000:1030] = astronaut_with_face_width(24)[40:80, 50:80]  # A face-sized patch.
+
+    windows = textured_windows(image, 1.5, 24)
+
+    assert windows and all(x0 <= 1000 and x1 >= 1030 and y0 <= 700 and y1 >= 740 for x0, y0, x1, y1 in windows)
+    searched = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows)
+    tile = SEARCH_TILE / 1.5
+    assert searched <= 4 * (tile + 2.5 * 24) ** 2  # At most the 2x2 tiles around it, with reach.
+    # Inside a face already found, nothing of its size is searched for.
+    assert textured_windows(image, 1.5, 24, covered=[(900, 600, 300, 300)]) == []
+    assert image[700:740, 1000:1030].std() >= GATE_CONTRAST
+
+
+def test_a_24_px_face_in_a_2048_px_photo_is_found_once_even_across_a_tile_edge():
+    detector = yunet()
+    photo = np.full((1536, 2048), 150, np.uint8)
+    small = astronaut_with_face_width(24)
+    tile = round(SEARCH_TILE / 1.5)
+    # Her face sits at about x 180-270, y 60-175 of the 512 px photo: put it across the corner
+    # of the first four tiles.
+    x, y = tile - round(small.shape[1] * 225 / 512), tile - round(small.shape[0] * 118 / 512)
+    photo[y:y + small.shape[0], x:x + small.shape[1]] = small
+
+    faces = detector.detect(photo)
+
+    assert len(faces) == 1
+    box = faces[0].box
+    assert 18 <= box.w <= 34
+    assert box.x < tile < box.x + box.w and box.y < tile < box.y + box.h
 
 
 def test_a_face_turned_20_degrees_is_found(astronaut):

@@ -104,13 +104,14 @@ def test_the_analyzer_falls_back_to_haar_with_the_same_shape_of_result(astronaut
 def test_live_frames_search_a_smaller_copy_and_still_find_a_camera_face():
     from skimage import data
 
-    from ml.faces import LIVE_MIN_FACE, MIN_FACE, search_scales
+    from ml.face_search import LIVE_MIN_FACE, MIN_FACE, search_plan
 
-    assert search_scales(480, 640, LIVE_MIN_FACE)[0] < search_scales(480, 640, MIN_FACE)[0]
+    (live,) = search_plan(480, 640, LIVE_MIN_FACE, live=True)
+    assert live.gated_for is None and live.scale < min(search.scale for search in search_plan(480, 640, MIN_FACE))
     canvas = np.full((480, 640, 3), 170, np.uint8)
     canvas[200:360, 300:460] = cv2.resize(data.astronaut(), (160, 160), interpolation=cv2.INTER_AREA)  # ~30 px face.
 
-    (face,) = ml.analyze(canvas, min_face=LIVE_MIN_FACE).faces
+    (face,) = ml.analyze(canvas, live=True).faces
     assert 300 <= face.box.x < face.box.x + face.box.w <= 460
 
 
