@@ -122,7 +122,7 @@ class YuNetDetector:
 
     def detect(self, gray: np.ndarray, *, min_face: int | None = None, live: bool = False) -> list[Face]:
         """Faces of ``min_face`` px and up (default MIN_FACE, LIVE_MIN_FACE for a ``live``
-        frame) in a grayscale uint8 image, largest first. See :func:`search_plan`."""
+        frame) in a grayscale uint8 image, largest first. See :func:`ml.face_search.search_plan`."""
         height, width = gray.shape[:2]
         min_face = min_face or (LIVE_MIN_FACE if live else MIN_FACE)
         faces: list[Face] = []
