@@ -16,9 +16,9 @@ InvalidImageError = ml.InvalidImageError
 def analyze_image(image: ImageInput, *, live: bool = False) -> AnalysisResult:
     """Detect every face in ``image`` and classify its emotion with the configured model.
 
-    ``live`` frames are searched for faces from ``ml.faces.LIVE_MIN_FACE`` px up in one pass (a
+    ``live`` frames are searched for faces from ``ml.face_search.LIVE_MIN_FACE`` px up in one pass (a
     camera's faces are close, and a smaller search copy keeps the frame rate up); uploaded images
-    from ``ml.faces.MIN_FACE`` px up, everywhere a face could be. Raises
+    from ``ml.face_search.MIN_FACE`` px up, everywhere a face could be. Raises
     :class:`InvalidImageError` for anything that is not a usable image.
     """
     result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, live=live)

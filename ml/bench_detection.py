@@ -135,18 +135,24 @@ def bench_photos(detector, photos: Path, search: dict) -> dict:
     return {"faces": true_total, "found": matched_total, "false_faces": false_total, "missed_in": missed}
 
 
-def bench_face_free(detector, search: dict) -> dict:
-    import cv2
+def face_free_photo(name: str) -> np.ndarray:
+    """One of scikit-image's face-free photos (``FACE_FREE_PHOTOS``) as an RGB array."""
     from skimage import data
 
     from ml.images import to_rgb_array
 
+    image = getattr(data, name)()
+    if image.dtype == bool:
+        image = image.astype(np.uint8) * 255
+    return to_rgb_array(image)
+
+
+def bench_face_free(detector, search: dict) -> dict:
+    import cv2
+
     found = {}
     for name in FACE_FREE_PHOTOS:
-        image = getattr(data, name)()
-        if image.dtype == bool:
-            image = image.astype(np.uint8) * 255
-        gray = cv2.cvtColor(to_rgb_array(image), cv2.COLOR_RGB2GRAY)
+        gray = cv2.cvtColor(face_free_photo(name), cv2.COLOR_RGB2GRAY)
         found[name] = len(detector.detect(gray, **search))
     return {"photos": len(found), "false_faces": sum(found.values()), "per_photo": found}
 
@@ -171,19 +177,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", type=Path, help="exported model directory (default: the shipped model)")
     parser.add_argument("--live", action="store_true", help="search as the live pages do: one pass per frame "
                         "(default: as uploaded photos are searched)")
-    parser.add_argument("--min-face", type=int, help="smallest face searched for, px (default: ml.faces.MIN_FACE, "
-                        "or ml.faces.LIVE_MIN_FACE with --live)")
+    parser.add_argument("--min-face", type=int, help="smallest face searched for, px (default: ml.face_search.MIN_FACE, "
+                        "or ml.face_search.LIVE_MIN_FACE with --live)")
     parser.add_argument("--min-confidence", type=float, help="YuNet confidence threshold (default ml.faces.YUNET_MIN_CONFIDENCE)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--frames", type=int, default=100, help="analyze() calls for the timing")
     args = parser.parse_args(argv)
 
     limit_threads(args.threads)
-    from ml.faces import LIVE_MIN_FACE, MIN_FACE, HaarDetector, YuNetDetector
+    from ml.face_search import smallest_face
+    from ml.faces import HaarDetector, YuNetDetector
     from ml.pipeline import Analyzer
     from ml.predictor import EmotionClassifier
 
-    min_face = args.min_face or (LIVE_MIN_FACE if args.live else MIN_FACE)
+    min_face = smallest_face(args.min_face, args.live)
     search = {"min_face": min_face, "live": args.live}
     classifier = EmotionClassifier(args.weights)
     kinds = {"yunet": YuNetDetector, "haar": HaarDetector}

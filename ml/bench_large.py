@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ml.bench import limit_threads, percentile_ms
-from ml.bench_detection import FACE_FREE_PHOTOS, load_truth, match
+from ml.bench_detection import FACE_FREE_PHOTOS, face_free_photo, load_truth, match
 
 SIZE = (2048, 1536)
 FACE_SIZES = (24, 28, 32, 40, 48, 64, 96)
@@ -43,9 +43,6 @@ def background(name: str, rng: random.Random, size: tuple[int, int] = SIZE) -> n
     """A face-free BGR picture of ``size``: a scikit-image photo enlarged, or a plain wall
     (a colour, a soft gradient and a little sensor noise)."""
     import cv2
-    from skimage import data
-
-    from ml.images import to_rgb_array
 
     width, height = size
     if name == "plain":
@@ -53,10 +50,7 @@ def background(name: str, rng: random.Random, size: tuple[int, int] = SIZE) -> n
         gradient = np.linspace(-25, 25, height, dtype=np.float32)[:, None, None]
         noise = np.random.default_rng(rng.randint(0, 1000)).normal(0, 3, (height, width, 3))
         return np.clip(colour + gradient + noise, 0, 255).astype(np.uint8)
-    image = getattr(data, name)()
-    if image.dtype == bool:
-        image = image.astype(np.uint8) * 255
-    photo = cv2.cvtColor(to_rgb_array(image), cv2.COLOR_RGB2BGR)
+    photo = cv2.cvtColor(face_free_photo(name), cv2.COLOR_RGB2BGR)
     return cv2.resize(photo, size, interpolation=cv2.INTER_CUBIC)
 
 
@@ -138,7 +132,7 @@ def test_set(photos: Path, count: int) -> list[tuple[str, np.ndarray, list]]:
 
 def searched_share(gray: np.ndarray, min_face: int, budget: int | None) -> float:
     """The share of the photo pyramid's pixels that its gate (and the finest pass's budget) let through."""
-    from ml.face_search import gated_windows, search_plan
+    from ml.face_search import gated_windows, search_plan, windows_area
 
     plan = search_plan(*gray.shape[:2], min_face)
     searched = total = 0.0
@@ -148,7 +142,7 @@ def searched_share(gray: np.ndarray, min_face: int, budget: int | None) -> float
             searched += gray.size * search.scale**2
         else:
             scale, windows = gated_windows(gray, search, budget=budget if search is plan[0] else None)
-            searched += sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows) * scale**2
+            searched += windows_area(windows) * scale**2
     return searched / total
 
 
@@ -238,18 +232,14 @@ def bench_scales(detector, photos_set: list, margin: int = 40) -> dict:
 
 def face_contrast(photos_set: list) -> dict:
     """The standard deviation of the most contrasted face-sized window at each true face (the
-    measure ``ml.faces.textured_windows`` gates on)."""
-    import cv2
+    measure the gate compares with ``ml.face_search.GATE_CONTRAST``)."""
+    from ml.face_search import face_contrast as contrast
 
     values = []
     for _name, gray, boxes in photos_set:
         for x, y, w, h in boxes:
-            cell = min(w, 48) / 4
             region = gray[max(0, y - h // 2):y + h + h // 2, max(0, x - w // 2):x + w + w // 2]
-            small = cv2.resize(region, (max(4, round(region.shape[1] / cell)), max(4, round(region.shape[0] / cell))),
-                               interpolation=cv2.INTER_AREA).astype(np.float32)
-            mean = cv2.boxFilter(small, -1, (4, 4))
-            values.append(float(np.sqrt(np.maximum(cv2.boxFilter(small * small, -1, (4, 4)) - mean * mean, 0)).max()))
+            values.append(float(contrast(region, min(w, 48))[0].max()))
     values_array = np.asarray(values)
     return {"faces": len(values), "min": round(float(values_array.min()), 1),
             "p1": round(float(np.percentile(values_array, 1)), 1), "median": round(float(np.median(values_array)), 1)}
@@ -265,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     limit_threads(args.threads)
-    from ml.face_search import FINEST_SEARCH_PIXELS
-    from ml.faces import MIN_FACE, YuNetDetector
+    from ml.face_search import FINEST_SEARCH_PIXELS, MIN_FACE
+    from ml.faces import YuNetDetector
 
     budget = FINEST_SEARCH_PIXELS if args.finest_budget is None else args.finest_budget or None
     detector = YuNetDetector(finest_budget=budget)

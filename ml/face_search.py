@@ -51,7 +51,7 @@ SEARCH_TILE = 256
 # busy photos (see RELIABLE_FACE).
 FINEST_SEARCH_PIXELS = 3_000_000
 # A face-sized window is worth searching when its pixels' standard deviation reaches this: the
-# sharpest face-sized window of each real face measured 26 or more (1st percentile 28, median 50,
+# sharpest face-sized window of each real face measured 25.9 or more (1st percentile 27, median 50,
 # python -m ml.bench_large), while a plain wall's sensor noise and an evenly lit sky measure a few.
 GATE_CONTRAST = 14.0
 
@@ -88,70 +88,106 @@ def search_plan(height: int, width: int, min_face: int, *, live: bool = False) -
     return passes
 
 
+def face_contrast(gray: np.ndarray, smallest: float) -> tuple[np.ndarray, float]:
+    """``(contrast, cell)``: the standard deviation of every window the size of a ``smallest`` px
+    face, on a grid of cells of ``cell`` px (a quarter of that face). The measure the gate
+    compares with GATE_CONTRAST."""
+    cell = smallest / 4
+    height, width = gray.shape[:2]
+    cols, rows = max(1, math.ceil(width / cell)), max(1, math.ceil(height / cell))
+    small = cv2.resize(gray, (cols, rows), interpolation=cv2.INTER_AREA).astype(np.float32)
+    mean = cv2.boxFilter(small, -1, (4, 4))
+    square = cv2.boxFilter(small * small, -1, (4, 4))
+    return np.sqrt(np.maximum(square - mean * mean, 0)), cell
+
+
+def windows_area(windows: list[tuple[int, int, int, int]]) -> int:
+    """The pixels of the image that ``(x0, y0, x1, y1)`` parts cover, added up."""
+    return sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows)
+
+
+class _TextureGrid:
+    """Where a photo has a face's contrast for faces from ``smallest`` px, outside ``covered``
+    boxes, counted so that any rectangle is asked in constant time."""
+
+    def __init__(self, gray: np.ndarray, smallest: int, covered: list[tuple[int, int, int, int]]):
+        self.height, self.width = gray.shape[:2]
+        self.smallest = smallest
+        contrast, self.cell = face_contrast(gray, smallest)
+        self.rows, self.cols = contrast.shape
+        textured = (contrast >= GATE_CONTRAST).astype(np.uint8)
+        cell = self.cell
+        for x, y, w, h in covered:  # No face of this size hides inside a face already found.
+            textured[math.ceil(y / cell):int((y + h) / cell), math.ceil(x / cell):int((x + w) / cell)] = 0
+        self.counts = cv2.integral(textured)  # counts[r, c]: textured cells above and left of (r, c).
+
+    def has_contrast(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        c0, r0 = int(x0 / self.cell), int(y0 / self.cell)
+        c1, r1 = min(self.cols, math.ceil(x1 / self.cell)), min(self.rows, math.ceil(y1 / self.cell))
+        counts = self.counts
+        return counts[r1, c1] - counts[r0, c1] - counts[r1, c0] + counts[r0, c0] > 0
+
+    def windows(self, scale: float) -> list[tuple[int, int, int, int]]:
+        """See :func:`textured_windows`."""
+        height, width = self.height, self.width
+        tile = SEARCH_TILE / scale
+        reach = 2.5 * self.smallest
+        windows: list[list[int]] = []
+        open_windows: dict[tuple[int, int], list[int]] = {}  # Runs of the row above, by their columns.
+        for y0 in np.arange(0, height, tile):
+            y1 = min(height, math.ceil(y0 + tile + reach))
+            runs, run_start = [], None
+            for x0 in [*np.arange(0, width, tile), None]:
+                if x0 is not None and self.has_contrast(x0, y0, x0 + tile + reach, y1):
+                    run_start = x0 if run_start is None else run_start
+                    run_end = min(width, math.ceil(x0 + tile + reach))
+                elif run_start is not None:
+                    runs.append((int(run_start), run_end))
+                    run_start = None
+            # A run under one of the same columns extends that part down, so a photo textured
+            # everywhere is searched as one part, not as overlapping strips.
+            continuing = {}
+            for run in runs:
+                if run in open_windows:
+                    open_windows[run][3] = y1
+                    continuing[run] = open_windows[run]
+                else:
+                    continuing[run] = [run[0], int(y0), run[1], y1]
+                    windows.append(continuing[run])
+            open_windows = continuing
+        return [tuple(window) for window in windows]
+
+
 def textured_windows(gray: np.ndarray, scale: float, smallest: int, *,
                      covered: list[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
     """The parts ``(x0, y0, x1, y1)`` of ``gray`` worth searching at ``scale`` for faces from
     ``smallest`` to twice that size.
 
     The image is cut into tiles of SEARCH_TILE px of the copy; a tile counts when a window the
-    size of the smallest face, anywhere from the tile to one largest face beyond it, has a
-    standard deviation of GATE_CONTRAST or more. Runs of counted tiles become parts, reaching one
-    largest face (with hair: 2.5 smallest faces) past their last tile, so a face that starts in a
-    counted tile ends inside the part.
+    size of the smallest face (:func:`face_contrast`), anywhere from the tile to one largest face
+    beyond it, has a standard deviation of GATE_CONTRAST or more. Runs of counted tiles become
+    parts, reaching one largest face (with hair: 2.5 smallest faces) past their last tile, so a
+    face that starts in a counted tile ends inside the part.
     """
-    height, width = gray.shape[:2]
-    cell = smallest / 4  # The contrast is measured on a copy where the smallest face is 4x4.
-    cols, rows = max(1, math.ceil(width / cell)), max(1, math.ceil(height / cell))
-    small = cv2.resize(gray, (cols, rows), interpolation=cv2.INTER_AREA).astype(np.float32)
-    mean = cv2.boxFilter(small, -1, (4, 4))
-    square = cv2.boxFilter(small * small, -1, (4, 4))
-    textured = (square - mean * mean >= GATE_CONTRAST**2).astype(np.uint8)
-    for x, y, w, h in covered:  # No face of this size hides inside a face already found.
-        textured[math.ceil(y / cell):int((y + h) / cell), math.ceil(x / cell):int((x + w) / cell)] = 0
-    counts = cv2.integral(textured)  # counts[r, c]: textured cells above and left of (r, c).
-
-    def has_contrast(x0: float, y0: float, x1: float, y1: float) -> bool:
-        c0, r0 = int(x0 / cell), int(y0 / cell)
-        c1, r1 = min(cols, math.ceil(x1 / cell)), min(rows, math.ceil(y1 / cell))
-        return counts[r1, c1] - counts[r0, c1] - counts[r1, c0] + counts[r0, c0] > 0
-
-    tile = SEARCH_TILE / scale
-    reach = 2.5 * smallest
-    windows: list[list[int]] = []
-    open_windows: dict[tuple[int, int], list[int]] = {}  # Runs of the row above, by their columns.
-    for y0 in np.arange(0, height, tile):
-        y1 = min(height, math.ceil(y0 + tile + reach))
-        runs, run_start = [], None
-        for x0 in [*np.arange(0, width, tile), None]:
-            if x0 is not None and has_contrast(x0, y0, x0 + tile + reach, y1):
-                run_start = x0 if run_start is None else run_start
-                run_end = min(width, math.ceil(x0 + tile + reach))
-            elif run_start is not None:
-                runs.append((int(run_start), run_end))
-                run_start = None
-        # A run under one of the same columns extends that part down, so a photo textured
-        # everywhere is searched as one part, not as overlapping strips.
-        continuing = {}
-        for run in runs:
-            if run in open_windows:
-                open_windows[run][3] = y1
-                continuing[run] = open_windows[run]
-            else:
-                continuing[run] = [run[0], int(y0), run[1], y1]
-                windows.append(continuing[run])
-        open_windows = continuing
-    return [tuple(window) for window in windows]
+    return _TextureGrid(gray, smallest, covered).windows(scale)
 
 
 def gated_windows(gray: np.ndarray, search: SearchPass, *, covered: list[tuple[int, int, int, int]] = (),
                   budget: int | None = None) -> tuple[float, list[tuple[int, int, int, int]]]:
     """The scale and the parts of ``gray`` a gated pass searches: its :func:`textured_windows`,
     searched at a smaller scale if at its own they would add up to more than ``budget`` pixels
-    of the copy (the photo's finest pass gets FINEST_SEARCH_PIXELS)."""
+    of the copy (the photo's finest pass gets FINEST_SEARCH_PIXELS). The contrast is measured
+    once for both."""
+    grid = _TextureGrid(gray, search.gated_for, covered)
     scale = search.scale
-    windows = textured_windows(gray, scale, search.gated_for, covered=covered)
-    area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows) * scale**2
+    windows = grid.windows(scale)
+    area = windows_area(windows) * scale**2
     if budget and area > budget:
         scale *= math.sqrt(budget / area)
-        windows = textured_windows(gray, scale, search.gated_for, covered=covered)
+        windows = grid.windows(scale)
     return scale, windows
+
+
+def smallest_face(min_face: int | None, live: bool) -> int:
+    """``min_face``, or the default smallest face for a live frame or a photo."""
+    return min_face or (LIVE_MIN_FACE if live else MIN_FACE)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ml.face_search import DETECTION_SIDE, FINEST_SEARCH_PIXELS, LIVE_MIN_FACE, MIN_FACE, gated_windows, search_plan
+from ml.face_search import DETECTION_SIDE, FINEST_SEARCH_PIXELS, gated_windows, search_plan, smallest_face
 
 # YuNet's confidence (0-1) from which a detection counts as a face, and on an enlarged copy, where
 # it scores textures higher (the 1.5x copies of 60 composed 2048 px photos like ml.bench_large's:
@@ -124,7 +124,7 @@ class YuNetDetector:
         """Faces of ``min_face`` px and up (default MIN_FACE, LIVE_MIN_FACE for a ``live``
         frame) in a grayscale uint8 image, largest first. See :func:`ml.face_search.search_plan`."""
         height, width = gray.shape[:2]
-        min_face = min_face or (LIVE_MIN_FACE if live else MIN_FACE)
+        min_face = smallest_face(min_face, live)
         faces: list[Face] = []
         # Coarsest first, so the finer, gated copies skip what is already inside a found face.
         plan = search_plan(height, width, min_face, live=live)
@@ -201,7 +201,7 @@ class HaarDetector:
         """Faces of ``min_face`` px and up in a grayscale uint8 image, largest first (live frames
         and photos are searched alike)."""
         height, width = gray.shape[:2]
-        min_face = min_face or (LIVE_MIN_FACE if live else MIN_FACE)
+        min_face = smallest_face(min_face, live)
         # The cascade's own pyramid covers every larger size, so one copy is searched, at most
         # halved: the fallback finds faces from HAAR_SMALLEST / HAAR_MIN_SCALE = 48 px up.
         scale = min(1.0, max(DETECTION_SIDE / max(height, width), HAAR_MIN_SCALE))

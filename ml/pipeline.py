@@ -113,9 +113,9 @@ class Analyzer:
         self.detector = detector or default_detector()
 
     def analyze(self, image: ImageInput, *, min_face: int | None = None, live: bool = False) -> AnalysisResult:
-        """Faces from ``min_face`` px up (default ``ml.faces.MIN_FACE``; for a ``live`` camera
-        frame ``ml.faces.LIVE_MIN_FACE``, searched in one faster pass: see
-        :func:`ml.faces.search_plan`)."""
+        """Faces from ``min_face`` px up (default ``ml.face_search.MIN_FACE``; for a ``live``
+        camera frame ``ml.face_search.LIVE_MIN_FACE``, searched in one faster pass: see
+        :func:`ml.face_search.search_plan`)."""
         started = time.perf_counter()
         rgb = to_rgb_array(image)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)

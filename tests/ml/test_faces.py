@@ -14,6 +14,7 @@ from ml.face_search import (
     gated_windows,
     search_plan,
     textured_windows,
+    windows_area,
 )
 from ml.faces import Box, Face, HaarDetector, YuNetDetector, crop_faces, default_detector
 
@@ -140,7 +141,7 @@ def test_a_photo_busy_everywhere_has_its_finest_pass_searched_within_the_budget(
     scale, windows = gated_windows(busy, finest, budget=FINEST_SEARCH_PIXELS)
 
     assert scale < finest.scale
-    assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows) * scale**2 <= 1.1 * FINEST_SEARCH_PIXELS
+    assert windows_area(windows) * scale**2 <= 1.1 * FINEST_SEARCH_PIXELS
     # Within the budget nothing changes.
     assert gated_windows(busy[:600, :800], finest, budget=FINEST_SEARCH_PIXELS)[0] == finest.scale
 
@@ -152,7 +153,7 @@ def test_the_gate_searches_only_around_a_textured_patch():
     windows = textured_windows(image, 1.5, 24)
 
     assert windows and all(x0 <= 1000 and x1 >= 1030 and y0 <= 700 and y1 >= 740 for x0, y0, x1, y1 in windows)
-    searched = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows)
+    searched = windows_area(windows)
     tile = SEARCH_TILE / 1.5
     assert searched <= 4 * (tile + 2.5 * 24) ** 2  # At most the 2x2 tiles around it, with reach.
     # Inside a face already found, nothing of its size is searched for.
