@@ -24,7 +24,7 @@ from accounts.models import User
 from detection.models import Alert, AlertRule, Analysis
 from detection.sms import SmsError, SmsNotConfiguredError, SmsTemporaryError, sms_is_configured, sms_send
 from ml.emotions import DEFAULT_STRESS_EMOTIONS
-from stressdetector.background import enqueue
+from stressdetector.background import enqueue_or_log
 
 logger = logging.getLogger(__name__)
 
@@ -161,16 +161,11 @@ SMS_QUEUE_UNAVAILABLE = "Not sent: the task queue was unavailable."
 
 
 def _queue_sms(alert_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
     from detection.tasks import alert_send_sms_task
 
-    try:
-        enqueue(alert_send_sms_task, alert_id)
-    except OperationalError:
+    if not enqueue_or_log(alert_send_sms_task, alert_id, what=f"the SMS of alert {alert_id}"):
         # The broker (Redis) is down. The alert is stored and shown; say why no text came
         # rather than leave it pending for ever (or fail the frame or analysis that fired it).
-        logger.exception("Could not queue the SMS of alert %s", alert_id)
         Alert.objects.filter(pk=alert_id, status=Alert.Status.PENDING).update(
             status=Alert.Status.FAILED, error=SMS_QUEUE_UNAVAILABLE
         )

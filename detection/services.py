@@ -25,7 +25,7 @@ from detection.fetch import FetchError, TransientFetchError, check_url_syntax, f
 from detection.inference import InvalidImageError, analyze_image
 from detection.models import Analysis, DetectedFace
 from ml.images import UnsupportedImageError, encode_jpeg, to_rgb_array
-from stressdetector.background import enqueue
+from stressdetector.background import enqueue_or_log
 
 logger = logging.getLogger(__name__)
 
@@ -100,17 +100,13 @@ QUEUE_UNAVAILABLE_MESSAGE = "The analysis could not be started: the task queue i
 
 
 def _queue_analysis(analysis_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
     from detection.tasks import analysis_run_task
 
-    try:
-        enqueue(analysis_run_task, analysis_id)
+    if enqueue_or_log(analysis_run_task, analysis_id, what=f"analysis {analysis_id}"):
         logger.info("Analysis %s queued", analysis_id)
-    except OperationalError:
+    else:
         # The broker (Redis) is down: the analysis would wait for ever. Fail it with a reason the
         # user sees, instead of a server error or a "pending" that never ends.
-        logger.exception("Could not queue analysis %s", analysis_id)
         Analysis.objects.filter(pk=analysis_id, status=Analysis.Status.PENDING).update(
             status=Analysis.Status.FAILED, error=QUEUE_UNAVAILABLE_MESSAGE, finished_at=timezone.now()
         )

@@ -32,6 +32,19 @@ def enqueue(task: Task, *args) -> None:
         task.delay(*args)
 
 
+def enqueue_or_log(task: Task, *args, what: str) -> bool:
+    """:func:`enqueue`, or False when the broker (Redis) cannot be reached, logged as
+    "Could not queue <what>": the caller then records why its row will never run."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        enqueue(task, *args)
+    except OperationalError:
+        logger.exception("Could not queue %s", what)
+        return False
+    return True
+
+
 def _get_executor() -> ThreadPoolExecutor:
     global _executor
     with _executor_lock:
