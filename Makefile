@@ -36,7 +36,8 @@ migrate: $(VENV)/.installed-base
 
 run: migrate
 	@echo "Create a user: sign up at http://$(HOST):$(PORT)/accounts/signup/ or run $(BIN)/python manage.py createsuperuser"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/uvicorn stressdetector.asgi:application --host $(HOST) --port $(PORT) --ws websockets --lifespan off \
+		--reload $(foreach dir,stressdetector accounts detection ml,--reload-dir $(dir))
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

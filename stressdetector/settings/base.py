@@ -394,6 +394,10 @@ LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 
 SESSION_COOKIE_HTTPONLY = True
 
+# The largest request body any view accepts: an upload at its limit plus the rest of its form.
+# Bodies over it are refused with 413 before they are read (stressdetector/body_limit.py).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=ANALYSIS_MAX_UPLOAD_BYTES + 1024 * 1024)
+
 # Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images from
 # this site only (everything is vendored under static/), no inline script or style, no plugins,
 # no framing. connect-src 'self' covers the status polling and the live camera's WebSocket.

@@ -1,4 +1,4 @@
-"""Many people at once on the default setup: `manage.py runserver` (daphne) on a SQLite file,
+"""Many people at once on the default setup: uvicorn on a SQLite file,
 tasks in-process, no Redis. Uploads and URL submissions sent at the same moment must all be
 accepted (202) and all finish, with no "database is locked" error."""
 
