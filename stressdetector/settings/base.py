@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.PrivateResponsesMiddleware",
     # Every view needs a logged-in user unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,9 +253,13 @@ AXES_VERBOSE = False
 # The address is REMOTE_ADDR; behind a proxy, uvicorn --proxy-headers (docker/start-web) sets it
 # from X-Forwarded-For.
 
+# Passwords: at least PASSWORD_MIN_LENGTH characters, not like the username or e-mail, not all
+# digits, and not one of the 20,000 most common passwords of leaked password lists (Django ships
+# that list; nothing is looked up over the network).
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -393,6 +399,13 @@ LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 # --- Security --------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in browser is signed out after this many minutes without a request (0: only when the
+# session cookie's two weeks run out). accounts/middleware.py pushes the expiry back.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+if SESSION_IDLE_MINUTES:
+    SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Accounts one address may create in an hour (the sign-up form).
+SIGNUP_PER_HOUR_PER_ADDRESS = env.int("SIGNUP_PER_HOUR_PER_ADDRESS", default=5)
 
 # The largest request body any view accepts: an upload at its limit plus the rest of its form.
 # Bodies over it are refused with 413 before they are read (stressdetector/body_limit.py).
