@@ -44,7 +44,10 @@ superuser: migrate
 
 worker: $(VENV)/.installed-base
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379/0); without it tasks run inside 'make run'."; exit 1; }
-	$(BIN)/celery -A stressdetector worker --beat --schedule .celerybeat-schedule -l info
+	@# Beat (the periodic jobs) beside the worker, as its own process, stopped whenever the worker ends.
+	$(BIN)/celery -A stressdetector beat --schedule .celerybeat-schedule -l info & beat=$$!; \
+		trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/celery -A stressdetector worker -l info
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
