@@ -14,6 +14,9 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from stressdetector.settings.environment import Env
 
@@ -146,11 +149,17 @@ REDIS_CONNECT_TIMEOUT_S = env.float("REDIS_CONNECT_TIMEOUT", default=2.0)
 REDIS_SOCKET_TIMEOUT_S = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
 
 if REDIS_URL:
+    # Pools that Django's cache and channels_redis build themselves give their connections no
+    # retries, so after a Redis restart the first command on each pooled (now dead) connection
+    # failed: a WebSocket connect answered HTTP 500. A failed command is tried again on a fresh
+    # connection, three times at most, 50 ms to 0.5 s apart.
+    _redis_retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)
+    _async_redis_retry = AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), 3)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S, "socket_timeout": REDIS_SOCKET_TIMEOUT_S},
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S, "socket_timeout": REDIS_SOCKET_TIMEOUT_S, "retry": _redis_retry},
         }
     }
     CHANNEL_LAYERS = {
@@ -165,6 +174,7 @@ if REDIS_URL:
                         "address": REDIS_URL,
                         "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_S,
                         "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S,
+                        "retry": _async_redis_retry,
                     }
                 ]
             },
