@@ -13,6 +13,7 @@ admin.site.index_title = "Users, analyses, live sessions and alerts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("palette.css", views.palette, name="palette"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("detection/", include("detection.urls")),
     # /api/v1/ is the API's canonical prefix; /api/ serves the same views for older clients.

@@ -2,7 +2,8 @@ import datetime as dt
 from functools import cache
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -33,3 +34,11 @@ def palette(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(_palette_stylesheet(), content_type="text/css; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={int(dt.timedelta(hours=1).total_seconds())}"
     return response
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, the API's): the
+    site's own icon."""
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.svg"))

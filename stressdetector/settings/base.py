@@ -316,6 +316,8 @@ STORAGES = {
 # --- Internationalisation --------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+# 24-hour times in the admin too, as on every page (stressdetector/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["stressdetector.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
