@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from detection.core.presentation import stress_percent
 from detection.models import Alert, AlertRule, Analysis, DetectedFace, LiveSession
-from detection.presentation import stress_percent
 from ml.emotions import EMOTIONS
 
 TIMELINE_ROWS = 120

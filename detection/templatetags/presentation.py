@@ -3,7 +3,7 @@ templates (see detection/presentation.py)."""
 
 from django import template
 
-from detection import presentation
+from detection.core import presentation
 from ml.emotions import stress_level as ml_stress_level
 
 register = template.Library()

@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "detection.context_processors.navigation",
+                "detection.alerts.context_processors.navigation",
             ],
             "libraries": {"ui": "stressdetector.templatetags.ui"},
         },

@@ -24,5 +24,5 @@ WHITENOISE_USE_FINDERS = True
 
 # Tests that run tasks in-process want them finished when the request returns.
 INPROCESS_TASK_THREADS = 0
-# No maintenance thread in the test process; tests call detection.maintenance directly.
+# No maintenance thread in the test process; tests call detection.analyses.maintenance directly.
 MAINTENANCE_INTERVAL_SECONDS = 0

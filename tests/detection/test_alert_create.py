@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from detection.alerts import AlertWindow, alert_create, alert_rule_get, alerts_check_analysis
+from detection.alerts.selectors import alert_rule_get
+from detection.alerts.services import AlertWindow, alert_create, alerts_check_analysis
 from detection.models import Alert, AlertRule, LiveSession
 
 
@@ -86,7 +87,7 @@ def test_without_twilio_credentials_the_alert_is_stored_as_not_sent(alice_alerts
 def test_with_credentials_the_alert_waits_for_its_sms_task(alice_alerts_on, settings, django_capture_on_commit_callbacks, monkeypatch):
     settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_FROM_NUMBER = "AC1", "token", "+15005550006"
     queued = []
-    monkeypatch.setattr("detection.tasks.alert_send_sms_task.delay", queued.append)
+    monkeypatch.setattr("detection.alerts.tasks.alert_send_sms_task.delay", queued.append)
 
     with django_capture_on_commit_callbacks(execute=True):
         alert = fire(alice_alerts_on)
@@ -141,7 +142,7 @@ def dead_broker(settings):
 def test_with_the_task_queue_down_the_alert_is_kept_and_says_why_no_sms_came(
     alice_alerts_on, settings, django_capture_on_commit_callbacks, dead_broker
 ):
-    from detection.alerts import SMS_QUEUE_UNAVAILABLE
+    from detection.alerts.services import SMS_QUEUE_UNAVAILABLE
 
     settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_FROM_NUMBER = "AC1", "token", "+15005550006"
 

@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from detection.alerts import alert_send
+from detection.alerts.services import alert_send
+from detection.alerts.sms import SmsTemporaryError
 from detection.models import Alert
-from detection.sms import SmsTemporaryError
-from detection.tasks import alert_send_sms_task
+from detection.alerts.tasks import alert_send_sms_task
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
 
 
@@ -73,7 +73,7 @@ def test_a_sent_alert_is_not_sent_again(alert, fake_twilio):  # noqa: F811
 def test_a_worker_retries_a_bounded_number_of_times_then_fails_the_alert(
     transactional_db, alert, fake_twilio, redis_celery_worker, monkeypatch  # noqa: F811
 ):
-    monkeypatch.setattr("detection.tasks.SMS_RETRY_DELAYS_S", (0, 0, 0))
+    monkeypatch.setattr("detection.alerts.tasks.SMS_RETRY_DELAYS_S", (0, 0, 0))
     fake_twilio.mode = "unavailable"
 
     alert_send_sms_task.delay(alert.pk)

@@ -1,4 +1,4 @@
-"""detection.services.analysis_create: validate, store the original privately, queue the task."""
+"""detection.analyses.services.analysis_create: validate, store the original privately, queue the task."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from detection import services
+from detection.analyses import services
 from detection.models import Analysis
 from tests.detection.conftest import pixel_bomb_png, stored_files, upload
 

@@ -1,11 +1,11 @@
-"""detection.services.analysis_run: the task body. Runs the real model on real images."""
+"""detection.analyses.services.analysis_run: the task body. Runs the real model on real images."""
 
 import pytest
 from django.core.files.base import ContentFile
 
-from detection import fetch, services
+from detection.analyses import fetch, services
+from detection.analyses.services import TransientAnalysisError, analysis_run
 from detection.models import Analysis
-from detection.services import TransientAnalysisError, analysis_run
 from ml.emotions import EMOTIONS
 from tests.detection.conftest import ASTRONAUT_FACE_CENTRE, face_contains, stored_files
 

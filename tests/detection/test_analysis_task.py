@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from detection import fetch, tasks
+from detection.analyses import fetch, tasks
+from detection.analyses.services import analysis_create
 from detection.models import Analysis
-from detection.services import analysis_create
 from tests.detection.conftest import ASTRONAUT_FACE_CENTRE, face_contains, upload
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ bad input is a clear message on the form, never a server error or a stray file."
 import pytest
 from django.urls import reverse
 
-from detection import services
+from detection.analyses import services
 from detection.models import Analysis
 from tests.detection.conftest import pixel_bomb_png, stored_files, upload
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from detection import fetch
-from detection.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image, is_public_address
+from detection.analyses import fetch
+from detection.analyses.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image, is_public_address
 
 MAX = 10 * 1024 * 1024
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from detection import views
+from detection.reports import views
 from detection.models import Analysis
 
 URL = reverse("detection:history")

@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
-from detection.inference import analyze_image
+from detection.analyses.inference import analyze_image
 from detection.models import Alert, AlertRule, Analysis, LiveSession
 from ml.emotions import EMOTIONS
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from detection.maintenance import media_sweep
+from detection.analyses.maintenance import media_sweep
 from detection.models import Analysis
 from tests.detection.conftest import stored_files
 from tests.helpers import PASSWORD

@@ -3,7 +3,7 @@ palette stylesheet."""
 
 from types import SimpleNamespace
 
-from detection.presentation import faces_in_reading_order, is_uncertain, palette_css, stress_label, stress_percent, text_colour
+from detection.core.presentation import faces_in_reading_order, is_uncertain, palette_css, stress_label, stress_percent, text_colour
 
 
 def test_stress_is_a_whole_percentage_with_its_level():

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from detection import selectors
+from detection.reports import selectors
 from detection.models import Analysis
 
 URL = reverse("detection:reports")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from detection.sms import SmsError, SmsNotConfiguredError, SmsTemporaryError, sms_send
+from detection.alerts.sms import SmsError, SmsNotConfiguredError, SmsTemporaryError, sms_send
 from tests.detection.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, fake_twilio  # noqa: F401 (fixture)
 
 

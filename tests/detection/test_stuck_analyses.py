@@ -12,9 +12,9 @@ import requests
 from django.urls import reverse
 from django.utils import timezone
 
-from detection.maintenance import maintenance_run
+from detection.analyses.maintenance import maintenance_run
+from detection.analyses.services import STUCK_MESSAGE, analysis_recover_stuck
 from detection.models import Analysis
-from detection.services import STUCK_MESSAGE, analysis_recover_stuck
 from tests.detection.default_server import DefaultServer, wait_until_finished
 
 

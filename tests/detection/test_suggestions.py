@@ -1,7 +1,7 @@
 """The suggestion rules: stress level first, then the emotion; nothing emotion-specific for an
 uncertain face."""
 
-from detection.suggestions import EMOTION_SUGGESTIONS, STRESS_SUGGESTIONS, UNCERTAIN_SUGGESTION, suggestion_for
+from detection.analyses.suggestions import EMOTION_SUGGESTIONS, STRESS_SUGGESTIONS, UNCERTAIN_SUGGESTION, suggestion_for
 
 
 def test_a_calm_happy_face_gets_the_happy_advice():

@@ -4,7 +4,7 @@
 
 Starts its own worker (one process, one task at a time) on a private queue, so other workers on
 the same Redis do not take part; or use --no-worker to measure workers you started yourself
-(they must consume the default queue). Each image goes through detection.services.analysis_create,
+(they must consume the default queue). Each image goes through detection.analyses.services.analysis_create,
 exactly as an upload does. Latency is submit -> done (finished_at) per image, with all images
 submitted at once, so it includes the time spent waiting in the queue. Prints a summary and a
 final JSON line. A benchmark, not a test: it is never run by the suite.
@@ -27,8 +27,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
+from detection.analyses.services import analysis_create, analysis_delete
 from detection.models import Analysis
-from detection.services import analysis_create, analysis_delete
 from stressdetector.celery import app as celery_app
 
 BENCH_USERNAME = "bench-analyses"

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from detection.maintenance import media_sweep
+from detection.analyses.maintenance import media_sweep
 
 
 class Command(BaseCommand):

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
+from detection.core.dates import start_of_day
 from detection.models import Analysis, LiveSession
 from ml.emotions import EMOTIONS
 
@@ -117,11 +118,6 @@ def trends_total(buckets: list[TrendBucket]) -> TrendBucket | None:
 def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     for offset in range((end - start).days + 1):
         yield start + dt.timedelta(days=offset)
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    """Midnight at the start of ``day`` in the current time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _between(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -11,15 +11,14 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from detection.alerts import alert_list, alert_rule_get, alerts_mark_seen
-from detection.live import live_session_duration, live_session_get
+from detection.alerts.selectors import alert_list, alert_rule_get
+from detection.alerts.sms import sms_is_configured
+from detection.core.presentation import uncertain_below
+from detection.live.selectors import live_session_duration, live_session_get
 from detection.models import LiveSession
-from detection.presentation import uncertain_below
-from detection.sms import sms_is_configured
 from ml.emotions import EMOTIONS, STRESS_WEIGHTS
 
 RECENT_ALERTS = 5
-ALERTS_PAGE_SIZE = 50
 
 
 def live(request: HttpRequest) -> HttpResponse:
@@ -58,10 +57,3 @@ def live_session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "alerts": session.alerts.order_by("-created_at"),
     }
     return render(request, "detection/live_session_detail.html", context)
-
-
-def alerts(request: HttpRequest) -> HttpResponse:
-    alerts = list(alert_list(owner=request.user).select_related("live_session")[:ALERTS_PAGE_SIZE])
-    alerts_mark_seen(user=request.user)  # Before rendering, so the navigation's count is cleared.
-    return render(request, "detection/live_alerts.html", {"alerts": alerts})
-

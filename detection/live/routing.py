@@ -2,7 +2,7 @@
 # origin check around them).
 from django.urls import path
 
-from detection import consumers
+from detection.live import consumers
 
 websocket_urlpatterns = [
     path("ws/live/", consumers.LiveConsumer.as_asgi()),

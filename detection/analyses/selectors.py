@@ -1,4 +1,4 @@
-"""Reads from detection. Every query starts from the user who asks, so nobody sees another
+"""Reads of analyses. Every query starts from the user who asks, so nobody sees another
 user's analyses; views and the API take their querysets from here."""
 
 from __future__ import annotations
@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from accounts.models import User
+from detection.core.dates import start_of_day
 from detection.models import Analysis, DetectedFace
-from detection.trends import TrendBucket, start_of_day, trends_list, trends_total
 
 
 def analysis_list(
@@ -52,36 +51,3 @@ def analysis_list_with_faces(*, owner: User, **filters) -> QuerySet[Analysis]:
     """:func:`analysis_list` with the faces loaded, oldest first: for exports."""
     faces = Prefetch("faces", queryset=DetectedFace.objects.order_by("index"))
     return analysis_list(owner=owner, **filters).prefetch_related(faces).order_by("created_at", "id")
-
-
-# --- Reports (from detection.trends, which the API's trends endpoint uses too) --------------
-
-
-def _report_days(*, owner: User, since: dt.date) -> list[TrendBucket]:
-    return trends_list(owner=owner, date_from=since, date_to=max(since, timezone.localdate()))
-
-
-def stress_daily(*, owner: User, since: dt.date) -> list[dict]:
-    """One point per day with analysed faces: ``{"date", "mean_stress", "analyses"}``, oldest first.
-
-    An image's stress is its most stressed face's (see ml.pipeline.AnalysisResult.stress).
-    """
-    return [
-        {"date": day.start.isoformat(), "mean_stress": day.mean_stress, "analyses": day.analyses}
-        for day in _report_days(owner=owner, since=since)
-        if day.analyses
-    ]
-
-
-def emotion_shares_daily(*, owner: User, since: dt.date) -> list[dict]:
-    """Per day, the share of analyses each emotion dominated: ``{"date", "shares": {emotion: 0..1}}``."""
-    return [
-        {"date": day.start.isoformat(), "shares": {label: round(count / day.analyses, 4) for label, count in day.emotion_counts.items()}}
-        for day in _report_days(owner=owner, since=since)
-        if day.analyses
-    ]
-
-
-def emotion_totals(*, owner: User, since: dt.date) -> dict[str, int]:
-    """How many analyses each emotion dominated since ``since``, for every emotion."""
-    return trends_total(_report_days(owner=owner, since=since)).emotion_counts

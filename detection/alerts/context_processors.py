@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from detection.alerts import alert_unread_count
+from detection.alerts.selectors import alert_unread_count
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from django.db.models import Avg, Count
 
 from accounts.models import User
-from detection import selectors
-from detection.alerts import alert_list
-from detection.live import live_session_list
+from detection.alerts.selectors import alert_list
+from detection.analyses import selectors
+from detection.core.dates import start_of_day
+from detection.live.selectors import live_session_list
 from detection.models import Analysis
 
 
@@ -35,7 +36,7 @@ def _period_figures(*, owner: User, start: dt.date, end: dt.date) -> dict:
     totals = analysed.aggregate(images=Count("id"), mean_stress=Avg("stress"))
     top = analysed.values("dominant_emotion").annotate(count=Count("id")).order_by("-count", "dominant_emotion").first()
     alerts = alert_list(owner=owner).filter(
-        created_at__gte=selectors.start_of_day(start), created_at__lt=selectors.start_of_day(end + dt.timedelta(days=1))
+        created_at__gte=start_of_day(start), created_at__lt=start_of_day(end + dt.timedelta(days=1))
     )
     return {
         "images": totals["images"],

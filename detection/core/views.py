@@ -1,23 +1,15 @@
+"""Pages shared by every part of the site: the emotion palette stylesheet."""
+
+from __future__ import annotations
+
 import datetime as dt
 from functools import cache
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from detection.dashboard import dashboard_summary
-from detection.presentation import emotion_palette, palette_css
-from ml.emotions import EMOTIONS
-
-
-@login_not_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Signed-in users get their dashboard; everyone else the landing page: what the product
-    does, and the way in."""
-    if request.user.is_authenticated:
-        return render(request, "dashboard.html", dashboard_summary(owner=request.user))
-    return render(request, "home.html", {"emotions": EMOTIONS})
+from detection.core.presentation import emotion_palette, palette_css
 
 
 @cache

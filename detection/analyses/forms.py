@@ -7,7 +7,7 @@ from detection.models import EMOTION_CHOICES, Analysis
 
 class AnalyzeForm(forms.Form):
     """An image file or the address of one. Whether the file is really an image, and whether the
-    address may be fetched, is the service's call (detection.services.analysis_create)."""
+    address may be fetched, is the service's call (detection.analyses.services.analysis_create)."""
 
     image = forms.FileField(
         label="Image file",
@@ -48,7 +48,7 @@ class HistoryFilterForm(forms.Form):
         return cleaned
 
     def selector_filters(self) -> dict:
-        """The valid filters, as keyword arguments for detection.selectors.analysis_list."""
+        """The valid filters, as keyword arguments for detection.analyses.selectors.analysis_list."""
         if not self.is_valid():
             return {}
         data = self.cleaned_data

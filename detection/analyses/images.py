@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageDraw, ImageFont
 
-from detection.presentation import HasBox, number_badge_radius
+from detection.core.presentation import HasBox, number_badge_radius
 
 THUMBNAIL_SIZE = (320, 240)  # The history cards' 4:3 frame.
 
@@ -16,7 +16,7 @@ THUMBNAIL_SIZE = (320, 240)  # The history cards' 4:3 frame.
 def thumbnail_jpeg(field: FieldFile, *, faces: Sequence[HasBox] = (), size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:
     """A JPEG filling ``size``, cropped around the faces (or the centre when there are none), so
     a card never cuts a face off. Stored images are already upright, metadata-free JPEGs (see
-    detection.services)."""
+    detection.analyses.services)."""
     with field.open("rb") as stored, Image.open(stored) as image:
         full_width, full_height = image.size
         image.draft("RGB", (size[0] * 2, size[1] * 2))  # Lets the JPEG decoder skip most pixels.
@@ -51,7 +51,7 @@ def _face_centred_box(image_size: tuple[int, int], frame: tuple[int, int], faces
 def numbered_jpeg(field: FieldFile, *, faces: Sequence, palette: Mapping[str, tuple[int, int, int]]) -> bytes:
     """The annotated image with each face's number on a disc at its top-left corner, as the
     result page shows it: what "Download the marked image" gives. ``faces`` carry ``number``
-    (see detection.presentation.faces_in_reading_order) and ``dominant_emotion``."""
+    (see detection.core.presentation.faces_in_reading_order) and ``dominant_emotion``."""
     with field.open("rb") as stored, Image.open(stored) as image:
         image = image.convert("RGB")
         radius = number_badge_radius(width=image.width, height=image.height)

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from detection.analyses.services import analysis_recover_stuck
 from detection.models import Analysis
-from detection.services import analysis_recover_stuck
 
 logger = logging.getLogger(__name__)
 

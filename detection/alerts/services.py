@@ -21,23 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from detection.alerts.selectors import alert_rule_get
+from detection.alerts.sms import SmsError, SmsNotConfiguredError, SmsTemporaryError, sms_is_configured, sms_send
 from detection.models import Alert, AlertRule, Analysis
-from detection.sms import SmsError, SmsNotConfiguredError, SmsTemporaryError, sms_is_configured, sms_send
-from ml.emotions import DEFAULT_STRESS_EMOTIONS
 from stressdetector.background import enqueue_or_log
 
 logger = logging.getLogger(__name__)
 
 
 # --- The rule --------------------------------------------------------------------------------
-
-
-def alert_rule_get(*, user: User) -> AlertRule:
-    """The user's rule, or the default one (unsaved) if they never changed it."""
-    try:
-        return AlertRule.objects.get(owner=user)
-    except AlertRule.DoesNotExist:
-        return AlertRule(owner=user, emotions=list(DEFAULT_STRESS_EMOTIONS))
 
 
 def alert_rule_update(
@@ -158,12 +150,12 @@ def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, s
 
 
 SMS_QUEUE_UNAVAILABLE = "Not sent: the task queue was unavailable."
+# The Celery task (detection.alerts.tasks), queued by name: it imports this module.
+ALERT_SEND_SMS_TASK = "detection.tasks.alert_send_sms_task"
 
 
 def _queue_sms(alert_id: int) -> None:
-    from detection.tasks import alert_send_sms_task
-
-    if not enqueue_or_log(alert_send_sms_task, alert_id, what=f"the SMS of alert {alert_id}"):
+    if not enqueue_or_log(ALERT_SEND_SMS_TASK, alert_id, what=f"the SMS of alert {alert_id}"):
         # The broker (Redis) is down. The alert is stored and shown; say why no text came
         # rather than leave it pending for ever (or fail the frame or analysis that fired it).
         Alert.objects.filter(pk=alert_id, status=Alert.Status.PENDING).update(
@@ -271,22 +263,6 @@ def alert_publish(*, alert: Alert) -> None:
         )
     except Exception:
         logger.exception("Could not publish alert %s to the channel layer", alert.pk)
-
-
-# --- Reading ---------------------------------------------------------------------------------
-
-
-def alert_list(*, owner: User):
-    """The owner's alerts, newest first."""
-    return Alert.objects.filter(owner=owner).order_by("-created_at", "-id")
-
-
-def alert_unread_count(*, owner: User) -> int:
-    """How many of the owner's alerts came after they last opened the alerts page."""
-    alerts = alert_list(owner=owner)
-    if owner.alerts_seen_at:
-        alerts = alerts.filter(created_at__gt=owner.alerts_seen_at)
-    return alerts.count()
 
 
 def alerts_mark_seen(*, user: User) -> None:

@@ -42,9 +42,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
-from detection.alerts import AlertWindow, alert_create, alert_rule_get, alerts_group_name
-from detection.inference import InvalidImageError, analyze_live_frame
-from detection.live import LiveTracker, live_session_end, live_session_save, live_session_start
+from detection.alerts.selectors import alert_rule_get
+from detection.alerts.services import AlertWindow, alert_create, alerts_group_name
+from detection.analyses.inference import InvalidImageError, analyze_live_frame
+from detection.live.services import live_session_end, live_session_save, live_session_start
+from detection.live.tracker import LiveTracker
 from detection.models import Analysis
 from stressdetector.ops.metrics import LIVE_CONNECTIONS, LIVE_FRAMES
 
@@ -214,7 +216,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.last_frame is None:
             await self.send_error("bad_message", "No frame has been analysed yet.")
             return
-        from detection.services import analysis_create
+        from detection.analyses.services import analysis_create
 
         try:
             analysis = await database_sync_to_async(analysis_create)(

@@ -1,4 +1,4 @@
-"""Writes to detection: creating, running and deleting image analyses.
+"""Writes of analyses: creating, running and deleting image analyses.
 
 Views, the API, the live camera and the Celery task call these; none of them touches the
 models' files or statuses directly.
@@ -20,9 +20,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts.models import User
-from detection.alerts import alerts_check_analysis
-from detection.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
-from detection.inference import InvalidImageError, analyze_image
+from detection.alerts.services import alerts_check_analysis
+from detection.analyses.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
+from detection.analyses.inference import InvalidImageError, analyze_image
 from detection.models import Analysis, DetectedFace
 from ml.images import UnsupportedImageError, encode_jpeg, to_rgb_array
 from stressdetector.background import enqueue_or_log
@@ -34,6 +34,10 @@ STORED_JPEG_QUALITY = 92
 # them with 413 and 415); other refusals have the code "invalid_image".
 UPLOAD_TOO_LARGE = "too_large"
 UNSUPPORTED_IMAGE = "unsupported_image"
+
+# The Celery tasks (detection.analyses.tasks), queued by name: they import this module.
+ANALYSIS_RUN_TASK = "detection.tasks.analysis_run_task"
+MAINTENANCE_TASK = "detection.tasks.maintenance_task"
 
 
 class TransientAnalysisError(Exception):
@@ -100,9 +104,7 @@ QUEUE_UNAVAILABLE_MESSAGE = "The analysis could not be started: the task queue i
 
 
 def _queue_analysis(analysis_id: int) -> None:
-    from detection.tasks import analysis_run_task
-
-    if enqueue_or_log(analysis_run_task, analysis_id, what=f"analysis {analysis_id}"):
+    if enqueue_or_log(ANALYSIS_RUN_TASK, analysis_id, what=f"analysis {analysis_id}"):
         logger.info("Analysis %s queued", analysis_id)
     else:
         # The broker (Redis) is down: the analysis would wait for ever. Fail it with a reason the
@@ -304,7 +306,7 @@ def analysis_retry(*, analysis: Analysis) -> Analysis:
 
 def analysis_delete(*, analysis: Analysis) -> None:
     """Delete an analysis, its faces and, once the deletion is committed, its image files
-    (detection.signals removes the files, for every way an analysis can be deleted)."""
+    (detection.analyses.signals removes the files, for every way an analysis can be deleted)."""
     with transaction.atomic():
         analysis.delete()
 

@@ -1,24 +1,17 @@
 """Live camera sessions: what one connection has seen so far, and storing it.
 
 The consumer feeds every analysed frame to a :class:`LiveTracker` (plain Python, on the event
-loop, no database) and hands its :meth:`LiveTracker.progress` to :func:`live_session_save`
+loop, no database) and hands its :meth:`LiveTracker.progress` to :func:`detection.live.services.live_session_save`
 every few seconds and once more when the connection ends, so a dropped connection loses at
 most those few seconds.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
-from django.utils import timezone
-
-from accounts.models import User
-from detection.models import LiveSession
-from detection.trends import start_of_day, trends_list, trends_total
 from ml.emotions import EMOTIONS
 from ml.pipeline import AnalysisResult
 
@@ -124,67 +117,3 @@ class LiveTracker:
             "peak_stress": self.peak_stress,
             "timeline": [point.to_dict() for point in self.points],
         }
-
-
-def live_session_start(*, owner: User) -> LiveSession:
-    return LiveSession.objects.create(owner=owner)
-
-
-def live_session_save(*, session_id: int, progress: dict, ended: bool = False) -> None:
-    """Store a tracker's progress. Called every few seconds and once at the end; each call
-    overwrites the totals, so a call that is lost or repeated does no harm."""
-    now = timezone.now()
-    fields = {**progress, "last_saved_at": now}
-    if ended:
-        fields["ended_at"] = now
-    LiveSession.objects.filter(pk=session_id).update(**fields)
-
-
-def live_session_end(*, session_id: int, progress: dict) -> bool:
-    """Close a session. One in which no frame was analysed (the camera never started, say) is
-    deleted rather than kept as an empty entry in the history; returns whether it was kept."""
-    if not progress["frames_analyzed"]:
-        LiveSession.objects.filter(pk=session_id).delete()
-        return False
-    live_session_save(session_id=session_id, progress=progress, ended=True)
-    return True
-
-
-def live_session_duration(session: LiveSession) -> str:
-    """How long the session ran (to its last save if it was interrupted), e.g. "1 min 05 s"."""
-    end = session.ended_at or session.last_saved_at
-    if end is None:
-        return "unknown"
-    minutes, seconds = divmod(round((end - session.started_at).total_seconds()), 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-
-
-# --- Reading ---------------------------------------------------------------------------------
-
-
-def live_session_get(*, user: User, session_id: int) -> LiveSession:
-    """One of the user's live sessions; ``LiveSession.DoesNotExist`` for anyone else's."""
-    return LiveSession.objects.get(owner=user, pk=session_id)
-
-
-def live_session_list(*, owner: User, started_from: dt.date | None = None, started_to: dt.date | None = None) -> QuerySet[LiveSession]:
-    """The owner's live sessions, newest first, optionally by start date (inclusive, in the
-    current time zone)."""
-    sessions = LiveSession.objects.filter(owner=owner)
-    if started_from:
-        sessions = sessions.filter(started_at__gte=start_of_day(started_from))
-    if started_to:
-        sessions = sessions.filter(started_at__lt=start_of_day(started_to + dt.timedelta(days=1)))
-    return sessions.order_by("-started_at", "-id")
-
-
-def live_session_summary(*, owner: User, since: dt.date) -> dict:
-    """For reports: the owner's live sessions since ``since``: how many, frames analysed, the
-    mean stress over every face seen and the peak (from detection.trends, like the API's trends)."""
-    total = trends_total(trends_list(owner=owner, date_from=since, date_to=max(since, timezone.localdate())))
-    return {
-        "sessions": total.live_sessions,
-        "frames": total.live_frames,
-        "mean_stress": total.live_mean_stress,
-        "peak_stress": total.live_peak_stress,
-    }
