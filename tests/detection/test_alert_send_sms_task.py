@@ -7,8 +7,8 @@ import pytest
 
 from detection.alerts.services import alert_send
 from detection.alerts.sms import SmsTemporaryError
-from detection.models import Alert
 from detection.alerts.tasks import alert_send_sms_task
+from detection.models import Alert
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
 
 

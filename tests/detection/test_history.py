@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from detection.reports import views
 from detection.models import Analysis
+from detection.reports import views
 
 URL = reverse("detection:history")
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from detection.reports import selectors
 from detection.models import Analysis
+from detection.reports import selectors
 
 URL = reverse("detection:reports")
 
