@@ -1,6 +1,6 @@
 """The live camera page, a stored live session, and the user's stress alerts.
 
-The camera itself talks to detection/consumers.py over a WebSocket; these are plain pages.
+The camera itself talks to detection/live/consumers.py over a WebSocket; these are plain pages.
 All of them need a logged-in user (LoginRequiredMiddleware), and objects come from selectors
 that filter by owner, so another user's session is a 404.
 """

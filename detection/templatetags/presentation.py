@@ -1,5 +1,5 @@
 """``{% load presentation %}``: the stress unit and level, and the uncertain state, in
-templates (see detection/presentation.py)."""
+templates (see detection/core/presentation.py)."""
 
 from django import template
 

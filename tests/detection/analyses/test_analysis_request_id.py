@@ -4,8 +4,8 @@ import pytest
 
 from detection.models import Analysis
 from stressdetector.ops.request_id import REQUEST_ID_HEADER
+from tests.detection.analyses.test_analysis_task import wait_until_finished
 from tests.detection.conftest import upload
-from tests.detection.test_analysis_task import wait_until_finished
 from tests.ops.logging_support import json_log_lines
 
 pytestmark = pytest.mark.slow

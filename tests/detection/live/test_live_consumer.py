@@ -1,4 +1,4 @@
-"""The live camera WebSocket (detection/consumers.py), through the real ASGI stack and the
+"""The live camera WebSocket (detection/live/consumers.py), through the real ASGI stack and the
 Redis channel layer."""
 
 from __future__ import annotations
