@@ -1,5 +1,6 @@
 """How results are shown, defined once: the stress unit and wording, when a face counts as
-uncertain, the order faces are numbered in, and the emotion palette. Templates use these through
+uncertain and which faces count for an image's headline (both ml.headline's rule, with the
+configured confidence), the order faces are numbered in, and the emotion palette. Templates use these through
 ``{% load presentation %}``, scripts through /palette.css and static/js/format.js."""
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from typing import Protocol, TypeVar
 
 from django.conf import settings
 
-from ml.emotions import EMOTIONS, stress_level
+from ml import headline
+from ml.emotions import EMOTIONS
 
 # WCAG AA for normal text on white.
 TEXT_CONTRAST = 4.5
@@ -25,16 +27,8 @@ class HasBox(Protocol):
 FaceT = TypeVar("FaceT", bound=HasBox)
 
 
-def stress_percent(score: float | None) -> str:
-    """The one stress unit: a whole percentage, 0 % calm to 100 % highly stressed."""
-    return "–" if score is None else f"{round(score * 100)}%"
-
-
-def stress_label(score: float | None) -> str:
-    """The one wording: "High stress · 61%"."""
-    if score is None:
-        return "No stress reading"
-    return f"{stress_level(score).capitalize()} stress · {stress_percent(score)}"
+stress_percent = headline.stress_percent  # The one stress unit: "61%".
+stress_label = headline.stress_words  # The one wording: "High stress · 61%".
 
 
 def uncertain_below() -> float:
@@ -47,14 +41,21 @@ def is_uncertain(confidence: float | None) -> bool:
     return confidence is None or confidence < uncertain_below()
 
 
+def counts_for_headline(face) -> bool:
+    """ml.headline's rule with the configured confidence: whether a stored face may decide its
+    image's stress and dominant emotion."""
+    return headline.counts_for_headline(face, min_confidence=uncertain_below())
+
+
+def analysis_headline_face(faces: Iterable[FaceT]) -> FaceT | None:
+    """The face an analysis' headline reports (ml.headline.headline_face): its stress and
+    dominant emotion are the analysis'."""
+    return headline.headline_face(faces, min_confidence=uncertain_below())
+
+
 def faces_in_reading_order(faces: Iterable[FaceT]) -> list[FaceT]:
-    """Faces numbered as a person reads the image: left to right by their centres, top to
-    bottom when two are level. Sets ``number`` (1, 2, ...) on each face, used by the cards, the
-    circles drawn on the page and the downloadable image alike."""
-    ordered = sorted(faces, key=lambda face: (face.x + face.w / 2, face.y + face.h / 2))
-    for number, face in enumerate(ordered, start=1):
-        face.number = number
-    return ordered
+    """Faces in the order they are numbered (ml.headline.reading_order_key, as stored)."""
+    return sorted(faces, key=lambda face: headline.reading_order_key(face.x, face.y, face.w, face.h))
 
 
 # --- The emotion palette ---------------------------------------------------------------------
@@ -100,9 +101,3 @@ def palette_css(palette: Mapping[str, tuple[int, int, int]]) -> str:
         lines.append(f".emotion-swatch-{label} {{ background-color: rgb({', '.join(map(str, rgb))}); color: #fff; }}")
         lines.append(f".emotion-fill-{label} {{ fill: rgb({', '.join(map(str, rgb))}); }}")
     return "\n".join(lines) + "\n"
-
-
-def number_badge_radius(*, width: int, height: int) -> int:
-    """The radius of the numbered disc at each face's top-left corner, on the page and on the
-    downloadable image alike: readable on large images, not overwhelming on small ones."""
-    return max(12, round(max(width, height) / 40))

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from detection.analyses import selectors as analysis_selectors
 from detection.analyses.forms import HistoryFilterForm
+from detection.core.presentation import counts_for_headline
 from detection.live.selectors import live_session_list
 from detection.reports import selectors
 from detection.reports.dashboard import dashboard_summary
@@ -105,8 +106,9 @@ class _Echo:
 
 CSV_COLUMNS = [
     "analysis_id", "created_at", "source", "source_url", "status", "error", "model_version",
-    "image_stress", "image_dominant_emotion", "face_index", "face_x", "face_y", "face_w", "face_h",
-    "face_dominant_emotion", "face_confidence", "face_stress", *[f"p_{label}" for label in EMOTIONS],
+    "image_stress_percent", "image_dominant_emotion", "face_number", "face_x", "face_y", "face_w", "face_h",
+    "face_dominant_emotion", "face_confidence_percent", "face_stress_percent", "face_detection_score_percent",
+    "face_counts_for_headline", *[f"p_{label}_percent" for label in EMOTIONS],
 ]  # fmt: skip
 
 
@@ -123,15 +125,18 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
         for analysis in analyses.iterator(chunk_size=200):
             base = [
                 analysis.pk, analysis.created_at.isoformat(), analysis.source, analysis.source_url, analysis.status,
-                analysis.error, analysis.model_version, _number(analysis.stress), analysis.dominant_emotion,
+                analysis.error, analysis.model_version, _percent(analysis.stress), analysis.dominant_emotion,
             ]  # fmt: skip
             faces = list(analysis.faces.all())
             if not faces:
                 yield writer.writerow(base + [""] * (len(CSV_COLUMNS) - len(base)))
             for face in faces:
-                box = [face.index, face.x, face.y, face.w, face.h]
-                scores = [face.dominant_emotion, _number(face.confidence), _number(face.stress)]
-                probabilities = [_number(face.probabilities.get(label)) for label in EMOTIONS]
+                box = [face.number, face.x, face.y, face.w, face.h]
+                scores = [
+                    face.dominant_emotion, _percent(face.confidence), _percent(face.stress), _percent(face.detection_score),
+                    "yes" if counts_for_headline(face) else "no",
+                ]  # fmt: skip
+                probabilities = [_percent(face.probabilities.get(label)) for label in EMOTIONS]
                 yield writer.writerow(base + box + scores + probabilities)
 
     filename = f"stress-detector-analyses-{since.isoformat()}-to-{timezone.localdate().isoformat()}.csv"
@@ -140,5 +145,7 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
+def _percent(value: float | None) -> str:
+    """Stress and probabilities in the one unit users see (percent), with two decimals; the
+    column names say so."""
+    return "" if value is None else f"{value * 100:.2f}"
