@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from detection.alerts.services import alerts_check_analysis
-from detection.analyses.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
+from detection.analyses.fetch import FetchError, TransientFetchError, check_url, fetch_image
 from detection.analyses.inference import InvalidImageError, analyze_image
 from detection.core.presentation import analysis_headline_face
 from detection.models import Analysis, DetectedFace
@@ -80,7 +80,7 @@ def analysis_create(*, owner: User, source: str, image: File | None = None, sour
         if image is not None or not source_url:
             raise ValidationError("Give the address of an image.")
         try:
-            check_url_syntax(source_url)
+            check_url(source_url)  # Syntax and host policy: a refused address is never queued.
         except FetchError as error:
             raise ValidationError(str(error)) from None
         analysis.source_url = source_url

@@ -53,11 +53,6 @@ def analysis_headline_face(faces: Iterable[FaceT]) -> FaceT | None:
     return headline.headline_face(faces, min_confidence=uncertain_below())
 
 
-def faces_in_reading_order(faces: Iterable[FaceT]) -> list[FaceT]:
-    """Faces in the order they are numbered (ml.headline.reading_order_key, as stored)."""
-    return sorted(faces, key=lambda face: headline.reading_order_key(face.x, face.y, face.w, face.h))
-
-
 # --- The emotion palette ---------------------------------------------------------------------
 
 

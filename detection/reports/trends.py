@@ -1,8 +1,8 @@
 """Trends: a user's analyses and live sessions summed per day or per week. The one source of the
 reports page's numbers and of the API's /stats/trends/, so the two always agree.
 
-Days are the current time zone's. An analysis counts when it is done and found a face (its stress
-is its most stressed face's); a live session counts on the day it started.
+Days are the current time zone's. An analysis counts when it is done and has a stress reading (ml.headline: its
+stress is its most stressed face that counts); a live session counts on the day it started.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def _between(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def _analysis_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
     low, high = _between(start, end)
-    analyses = Analysis.objects.filter(owner=owner, status=Analysis.Status.DONE, face_count__gt=0, created_at__gte=low, created_at__lt=high)
+    analyses = Analysis.objects.filter(owner=owner, status=Analysis.Status.DONE, stress__isnull=False, created_at__gte=low, created_at__lt=high)
     return (
         analyses.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day", "dominant_emotion")
