@@ -126,7 +126,9 @@ def _between(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def _analysis_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
     low, high = _between(start, end)
-    analyses = Analysis.objects.filter(owner=owner, status=Analysis.Status.DONE, stress__isnull=False, created_at__gte=low, created_at__lt=high)
+    analyses = Analysis.objects.filter(
+        owner=owner, status=Analysis.Status.DONE, stress__isnull=False, created_at__gte=low, created_at__lt=high
+    )
     return (
         analyses.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day", "dominant_emotion")
