@@ -119,7 +119,7 @@ def test_the_profile_creates_a_token_and_shows_it_once_at_the_top_after_a_redire
     html = alice_client.get(response.url).content.decode()
     token = re.search(r'id="new-api-token">([^<]+)<', html).group(1)
     assert api(token).get(LIST_URL).status_code == 200
-    assert html.index('id="new-api-token"') < html.index("<form")  # At the top, above the forms.
+    assert html.index("Your profile</h1>") < html.index('id="new-api-token"') < html.index("<form method=\"post\" novalidate")
     assert 'data-copy-target="new-api-token"' in html and "js/copy.js" in html
     reloaded = alice_client.get(reverse("profile")).content.decode()
     assert token not in reloaded
