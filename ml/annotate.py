@@ -8,16 +8,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-# RGB, one per emotion, also used by the charts (static/js) so a face and its bar match.
-EMOTION_COLOURS: dict[str, tuple[int, int, int]] = {
-    "angry": (220, 53, 69),
-    "disgust": (111, 66, 193),
-    "fear": (253, 126, 20),
-    "happy": (25, 135, 84),
-    "neutral": (108, 117, 125),
-    "sad": (13, 110, 253),
-    "surprise": (214, 168, 0),
-}
+# The palette and its readable text colours (ml.colours), re-exported for the charts' stylesheet.
+from ml.colours import EMOTION_COLOURS, text_on
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ def annotate(image: np.ndarray, faces: Sequence) -> np.ndarray:
         box_x, box_y, box_w, box_h = label.rect
         cv2.rectangle(canvas, (box_x, box_y), (box_x + box_w - 1, box_y + box_h - 1), EMOTION_COLOURS[face.dominant], -1)
         cv2.putText(canvas, label.text, (box_x + 2, box_y + box_h - label.baseline - 1), cv2.FONT_HERSHEY_SIMPLEX,
-                    label.scale, (255, 255, 255), label.stroke, cv2.LINE_AA)
+                    label.scale, text_on(EMOTION_COLOURS[face.dominant]), label.stroke, cv2.LINE_AA)
     return canvas
 
 

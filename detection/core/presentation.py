@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 from django.conf import settings
 
 from ml import headline
+from ml.colours import EMOTION_COLOURS, WHITE, contrast_ratio, text_on
 from ml.emotions import EMOTIONS
 
 # WCAG AA for normal text on white.
@@ -58,25 +59,15 @@ def analysis_headline_face(faces: Iterable[FaceT]) -> FaceT | None:
 
 def emotion_palette() -> dict[str, tuple[int, int, int]]:
     """RGB per emotion: the colours ml/ circles faces with, and so every chart and label's."""
-    from ml.annotate import EMOTION_COLOURS  # Imports OpenCV: only when the palette is served.
 
     return {label: EMOTION_COLOURS[label] for label in EMOTIONS}
-
-
-def _luminance(rgb: Iterable[float]) -> float:
-    def channel(value: float) -> float:
-        value /= 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(value) for value in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def text_colour(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     """The colour darkened just enough to read as text on white (contrast >= 4.5)."""
     colour = rgb
     factor = 1.0
-    while (1.05 / (_luminance(colour) + 0.05)) < TEXT_CONTRAST and factor > 0:
+    while contrast_ratio(colour, WHITE) < TEXT_CONTRAST and factor > 0:
         factor -= 0.05
         colour = tuple(round(value * factor) for value in rgb)
     return colour
@@ -93,6 +84,7 @@ def palette_css(palette: Mapping[str, tuple[int, int, int]]) -> str:
     for label, rgb in palette.items():
         text = ", ".join(map(str, text_colour(rgb)))
         lines.append(f".emotion-{label} {{ color: rgb({text}); }}")
-        lines.append(f".emotion-swatch-{label} {{ background-color: rgb({', '.join(map(str, rgb))}); color: #fff; }}")
+        on = ", ".join(map(str, text_on(rgb)))  # White or dark, whichever meets WCAG AA.
+        lines.append(f".emotion-swatch-{label} {{ background-color: rgb({', '.join(map(str, rgb))}); color: rgb({on}); }}")
         lines.append(f".emotion-fill-{label} {{ fill: rgb({', '.join(map(str, rgb))}); }}")
     return "\n".join(lines) + "\n"
