@@ -43,5 +43,6 @@ def test_the_api_docs_meet_their_own_policy_with_nothing_from_elsewhere(client, 
     assert directives["script-src"] == "script-src 'self'"
     html = response.content.decode()
     assert "fonts.googleapis.com" not in html and "https://" not in html
+    assert "unsafe-inline" not in directives.get("script-src", "")
     assert "<style" not in html and "<script>" not in html
     assert 'rel="icon"' in html
