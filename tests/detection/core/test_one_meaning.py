@@ -90,3 +90,13 @@ def test_an_image_whose_faces_are_all_unsure_has_no_stress_reading(alice, astron
 
     assert (analysis.face_count, analysis.dominant_emotion, analysis.stress) == (1, "", None)
     assert "no stress reading" in alice_client.get(analysis.get_absolute_url()).content.decode()
+
+
+def test_the_how_it_works_page_documents_the_rule_for_everyone(client, db, alice_client):
+    from ml import headline
+
+    html = client.get(reverse("how_it_works")).content.decode()
+
+    assert f"at least {round(headline.HEADLINE_MIN_DETECTION_SCORE * 100)}% sure it is a face" in html
+    assert "Moderate from 30%" in html and "High from 60%" in html
+    assert reverse("how_it_works") in alice_client.get(reverse("detection:history")).content.decode()
