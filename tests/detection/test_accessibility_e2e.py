@@ -96,3 +96,28 @@ def test_the_api_docs_render_under_the_csp_without_console_errors(daphne_server,
             assert errors == []
         finally:
             browser.close()
+
+
+@needs_chromium
+def test_the_browsable_api_meets_the_csp(daphne_server, alice):
+    from playwright.sync_api import expect, sync_playwright
+
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(alice), "url": daphne_server}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            context = browser.new_context(viewport=DESKTOP)
+            context.add_cookies([cookie])
+            page = context.new_page()
+            page.add_init_script(
+                "document.addEventListener('securitypolicyviolation', e =>"
+                " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+            )
+            errors = watch_for_errors(page)
+            for path in ("/api/v1/", "/api/v1/analyses/"):
+                page.goto(f"{daphne_server}{path}")
+                expect(page.locator(".response-info").first).to_be_visible()
+                page.wait_for_load_state("networkidle")
+            assert errors == []
+        finally:
+            browser.close()
