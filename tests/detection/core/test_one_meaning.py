@@ -90,6 +90,7 @@ def test_an_image_whose_faces_are_all_unsure_has_no_stress_reading(alice, astron
 
     assert (analysis.face_count, analysis.dominant_emotion, analysis.stress) == (1, "", None)
     assert "no stress reading" in alice_client.get(analysis.get_absolute_url()).content.decode()
+    assert "1 face · no stress reading" in alice_client.get(reverse("detection:history")).content.decode()
 
 
 def test_the_how_it_works_page_documents_the_rule_for_everyone(client, db, alice_client):
