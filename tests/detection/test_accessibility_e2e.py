@@ -75,6 +75,7 @@ def test_the_main_pages_have_no_serious_accessibility_violation(daphne_server, m
             ("/detection/reports/?days=7", "#report-headline"),
             ("/detection/analyze/", "main"),
             ("/detection/alerts/", "main"),
+            ("/detection/live/", "#live-stress"),
             ("/accounts/profile/", "#api-tokens"),
             ("/how-it-works/", "#how-a-result-is-read"),
         ):
