@@ -45,12 +45,18 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
-def profile(request: HttpRequest, *, new_token: str = "") -> HttpResponse:
+# The session key that carries a new API token from its POST to the profile page, once.
+NEW_TOKEN_SESSION_KEY = "new_api_token"
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    # A token just created (api_token_create_view): shown on this one page view, then gone.
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, "") if request.method == "GET" else ""
     # Validate against a fresh copy, so a rejected form does not leave bad values on
     # request.user (which the page header still shows).
     instance = User.objects.get(pk=request.user.pk)
     rule = alert_rule_get(user=instance)
-    if request.method == "POST" and not new_token:
+    if request.method == "POST":
         form = ProfileForm(request.POST, instance=instance)
         rule_form = AlertRuleForm(request.POST, instance=rule, prefix="rule")
         if form.is_valid() and rule_form.is_valid():
@@ -87,10 +93,12 @@ def profile_test_sms(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def api_token_create_view(request: HttpRequest) -> HttpResponse:
-    """Create an API token and show it once, on the profile page (it is never stored in clear,
-    so it is rendered in this response rather than carried through a redirect)."""
+    """Create an API token and show it once, at the top of the profile page. Post/redirect/get:
+    the key (never stored in clear in the database) rides in the session to the next page view
+    only, so a reload neither makes another token nor shows this one again."""
     _, key = api_token_create(user=request.user, name=request.POST.get("name", ""))
-    return profile(request, new_token=key)
+    request.session[NEW_TOKEN_SESSION_KEY] = key
+    return redirect("profile")
 
 
 @require_POST

@@ -83,7 +83,8 @@ class Analysis(models.Model):
 
 class DetectedFace(models.Model):
     analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="faces")
-    index = models.PositiveSmallIntegerField()  # 0 is the largest face.
+    # Faces in reading order (ml.headline.reading_order_key): index 0 is face number 1.
+    index = models.PositiveSmallIntegerField()
     x = models.PositiveIntegerField()
     y = models.PositiveIntegerField()
     w = models.PositiveIntegerField()
@@ -92,6 +93,8 @@ class DetectedFace(models.Model):
     dominant_emotion = models.CharField(max_length=16, choices=EMOTION_CHOICES)
     confidence = models.FloatField()
     stress = models.FloatField()
+    # How sure the detector is that this is a face (1.0 for faces stored before it was kept).
+    detection_score = models.FloatField(default=1.0)
 
     class Meta:
         ordering = ["analysis", "index"]
@@ -101,7 +104,12 @@ class DetectedFace(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Face {self.index} of analysis {self.analysis_id}: {self.dominant_emotion}"
+        return f"Face {self.number} of analysis {self.analysis_id}: {self.dominant_emotion}"
+
+    @property
+    def number(self) -> int:
+        """The face's number on the annotated image, the pages, the API and the exports."""
+        return self.index + 1
 
 
 class LiveSession(models.Model):

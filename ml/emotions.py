@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+# The stress levels' thresholds and words are ml.headline's, beside what counts for an image's
+# headline; re-exported here as ml.stress_level.
+from ml.headline import stress_level
+
 # FER2013's label order (emotion ids 0..6 in fer2013.csv), sorted alphabetically as well.
 EMOTIONS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
 
@@ -34,10 +38,4 @@ def stress_score(probabilities: Mapping[str, float]) -> float:
     return min(1.0, max(0.0, score))
 
 
-def stress_level(score: float) -> str:
-    """A coarse, human label for a stress score."""
-    if score >= 0.6:
-        return "high"
-    if score >= 0.3:
-        return "moderate"
-    return "low"
+__all__ = ["DEFAULT_STRESS_EMOTIONS", "EMOTIONS", "STRESS_WEIGHTS", "stress_level", "stress_score"]

@@ -15,8 +15,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ml.emotions import EMOTIONS, stress_level, stress_score
+from ml.emotions import EMOTIONS, stress_score
 from ml.faces import Box, FaceDetector, crop_faces, default_detector
+from ml.headline import headline_face, reading_order_key, stress_level
 from ml.images import ImageInput, encode_jpeg, to_rgb_array
 from ml.predictor import EmotionClassifier
 
@@ -67,21 +68,26 @@ class AnalysisResult:
         return int(self.image.shape[0])
 
     @property
-    def stress(self) -> float:
-        """The most stressed face's score (0 with no face)."""
-        return max((face.stress for face in self.faces), default=0.0)
+    def headline_face(self) -> FaceResult | None:
+        """The face the image's headline reports (ml.headline.headline_face): the most stressed
+        of the faces the detector and the classifier are sure of."""
+        return headline_face(self.faces)
 
     @property
-    def stress_level(self) -> str:
-        return stress_level(self.stress)
+    def stress(self) -> float | None:
+        """The headline face's stress; None when no face counts (ml.headline)."""
+        face = self.headline_face
+        return None if face is None else face.stress
+
+    @property
+    def stress_level(self) -> str | None:
+        return None if self.stress is None else stress_level(self.stress)
 
     @property
     def dominant(self) -> str | None:
-        """The emotion with the highest mean probability over all faces."""
-        if not self.faces:
-            return None
-        means = {label: float(np.mean([face.probabilities[label] for face in self.faces])) for label in EMOTIONS}
-        return max(means, key=means.__getitem__)
+        """The headline face's emotion; None when no face counts (ml.headline)."""
+        face = self.headline_face
+        return None if face is None else face.dominant
 
     def annotated(self) -> np.ndarray:
         from ml.annotate import annotate
@@ -97,7 +103,7 @@ class AnalysisResult:
             "height": self.height,
             "faces": [face.to_dict() for face in self.faces],
             "dominant": self.dominant,
-            "stress": round(self.stress, 4),
+            "stress": None if self.stress is None else round(self.stress, 4),
             "stress_level": self.stress_level,
             "model_version": self.model_version,
             "detector": self.detector,
@@ -130,6 +136,8 @@ class Analyzer:
                        detection_score=face.score)
             for face, row in zip(found, probabilities)
         ]
+        # Numbered as everywhere else (ml.headline.reading_order_key): faces[0] is face 1.
+        faces.sort(key=lambda face: reading_order_key(*face.box.as_tuple()))
         return AnalysisResult(
             image=rgb,
             faces=faces,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("palette.css", core_views.palette, name="palette"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("how-it-works/", core_views.how_it_works, name="how_it_works"),
     path("accounts/", include("accounts.urls")),
     path("detection/", include("detection.urls")),
     # /api/v1/ is the API's canonical prefix; /api/ serves the same views for older clients.

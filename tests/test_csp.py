@@ -31,3 +31,18 @@ def test_every_page_sends_the_policy_and_meets_it(alice_client, name, args):
 
 def test_an_api_response_sends_the_policy_too(alice_client):
     assert "default-src 'self'" in alice_client.get(reverse("api:analysis-list"))["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("name", ["api:redoc", "api:docs"])
+def test_the_api_docs_meet_their_own_policy_with_nothing_from_elsewhere(client, db, name):
+    response = client.get(reverse(name))
+
+    directives = policy(response)
+    # ReDoc and Swagger UI style elements from script: allowed on these views only.
+    assert directives["style-src"] == "style-src 'self' 'unsafe-inline'"
+    assert directives["script-src"] == "script-src 'self'"
+    html = response.content.decode()
+    assert "fonts.googleapis.com" not in html and "https://" not in html
+    assert "unsafe-inline" not in directives.get("script-src", "")
+    assert "<style" not in html and "<script>" not in html
+    assert 'rel="icon"' in html

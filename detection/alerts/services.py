@@ -24,6 +24,7 @@ from accounts.models import User
 from detection.alerts.selectors import alert_rule_get
 from detection.alerts.sms import SmsError, SmsNotConfiguredError, SmsTemporaryError, sms_is_configured, sms_send
 from detection.models import Alert, AlertRule, Analysis
+from ml.headline import stress_words
 from stressdetector.background import enqueue_or_log
 
 logger = logging.getLogger(__name__)
@@ -78,8 +79,9 @@ class AlertWindow:
         return sum(self.frames)
 
     @property
-    def mean_stress(self) -> float:
-        return sum(self.stress) / len(self.stress) if self.stress else 0.0
+    def latest_stress(self) -> float:
+        """The last frame's stress: what the live page's pill shows when the rule fires."""
+        return self.stress[-1] if self.stress else 0.0
 
     def add(self, *, dominant: str | None, stress: float, now: float) -> bool:
         """Count one frame; True when the rule fires."""
@@ -143,10 +145,14 @@ def alert_create(
 
 
 def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, stress: float, analysis: Analysis | None) -> str:
+    # The level's word and the percentage are ml.headline's, as on every badge.
     if analysis is not None:
-        return f"Stress Detector: high stress ({stress:.0%}) in an analysed image."
+        return f"Stress Detector: an analysed image shows {stress_words(stress)}."
     emotions = ", ".join(rule.emotions)
-    return f"Stress Detector: sustained stress, {stress_frames} of the last {window_frames} frames showed {emotions} (stress {stress:.0%})."
+    return (
+        f"Stress Detector: sustained stress, {stress_frames} of the last {window_frames} frames showed {emotions}"
+        f" ({stress_words(stress)} now)."
+    )
 
 
 SMS_QUEUE_UNAVAILABLE = "Not sent: the task queue was unavailable."

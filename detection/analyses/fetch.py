@@ -99,6 +99,15 @@ def check_url_syntax(url: str) -> None:
         raise FetchError("That address is on a private or local network; only public addresses can be fetched.")
 
 
+def check_url(url: str) -> None:
+    """Refuse an address before anything is queued: its syntax (:func:`check_url_syntax`), then
+    its host name, resolved now, must lead to public addresses only (unless allowed). The fetch
+    checks again, hop by hop and pinned (see above): a name may change its answer meanwhile."""
+    check_url_syntax(url)
+    parts = urlsplit(url)
+    resolve_public_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+
+
 def _host_is_allowed(hostname: str) -> bool:
     allowed = {host.strip().lower().strip("[]") for host in settings.ANALYSIS_URL_ALLOWED_HOSTS}
     return hostname.lower().strip("[]") in allowed

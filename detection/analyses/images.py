@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from django.db.models.fields.files import FieldFile
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-from detection.core.presentation import HasBox, number_badge_radius
+from detection.core.presentation import HasBox
 
 THUMBNAIL_SIZE = (320, 240)  # The history cards' 4:3 frame.
 
@@ -46,22 +46,3 @@ def _face_centred_box(image_size: tuple[int, int], frame: tuple[int, int], faces
     x0 = min(max(0.0, centre_x - crop_w / 2), width - crop_w)
     y0 = min(max(0.0, centre_y - crop_h / 2), height - crop_h)
     return (x0, y0, x0 + crop_w, y0 + crop_h)
-
-
-def numbered_jpeg(field: FieldFile, *, faces: Sequence, palette: Mapping[str, tuple[int, int, int]]) -> bytes:
-    """The annotated image with each face's number on a disc at its top-left corner, as the
-    result page shows it: what "Download the marked image" gives. ``faces`` carry ``number``
-    (see detection.core.presentation.faces_in_reading_order) and ``dominant_emotion``."""
-    with field.open("rb") as stored, Image.open(stored) as image:
-        image = image.convert("RGB")
-        radius = number_badge_radius(width=image.width, height=image.height)
-        font = ImageFont.load_default(size=round(radius * 1.2))
-        draw = ImageDraw.Draw(image)
-        for face in faces:
-            centre = (face.x, face.y)
-            bounds = (centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius)
-            draw.ellipse(bounds, fill=palette.get(face.dominant_emotion, (33, 37, 41)), outline=(255, 255, 255), width=max(2, radius // 6))
-            draw.text(centre, str(face.number), fill=(255, 255, 255), font=font, anchor="mm")
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()

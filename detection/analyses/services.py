@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from detection.alerts.services import alerts_check_analysis
-from detection.analyses.fetch import FetchError, TransientFetchError, check_url_syntax, fetch_image
+from detection.analyses.fetch import FetchError, TransientFetchError, check_url, fetch_image
 from detection.analyses.inference import InvalidImageError, analyze_image
+from detection.core.presentation import analysis_headline_face
 from detection.models import Analysis, DetectedFace
 from ml.images import UnsupportedImageError, encode_jpeg, to_rgb_array
 from stressdetector.background import enqueue_or_log
@@ -79,7 +80,7 @@ def analysis_create(*, owner: User, source: str, image: File | None = None, sour
         if image is not None or not source_url:
             raise ValidationError("Give the address of an image.")
         try:
-            check_url_syntax(source_url)
+            check_url(source_url)  # Syntax and host policy: a refused address is never queued.
         except FetchError as error:
             raise ValidationError(str(error)) from None
         analysis.source_url = source_url
@@ -189,7 +190,8 @@ def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis
                 # Another run of the same task finished first; its results stand.
                 _delete_file(analysis.annotated)
                 return current
-            DetectedFace.objects.bulk_create(
+            # ml returns the faces in reading order, so index 0 is face number 1.
+            faces = DetectedFace.objects.bulk_create(
                 DetectedFace(
                     analysis=current,
                     index=index,
@@ -201,9 +203,11 @@ def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis
                     dominant_emotion=face.dominant,
                     confidence=face.confidence,
                     stress=face.stress,
+                    detection_score=face.detection_score,
                 )
                 for index, face in enumerate(result.faces)
             )
+            headline = analysis_headline_face(faces)
             current.annotated = analysis.annotated.name
             current.status = Analysis.Status.DONE
             current.error = ""
@@ -211,8 +215,8 @@ def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis
             current.detector = result.detector
             current.width, current.height = result.width, result.height
             current.face_count = len(result.faces)
-            current.dominant_emotion = result.dominant or ""
-            current.stress = result.stress if result.faces else None
+            current.dominant_emotion = headline.dominant_emotion if headline else ""
+            current.stress = headline.stress if headline else None
             current.timings = {name: round(value, 2) for name, value in result.timings_ms.items()}
             current.finished_at = timezone.now()
             current.save()

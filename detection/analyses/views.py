@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from detection.analyses import selectors
 from detection.analyses.forms import AnalyzeForm
-from detection.analyses.images import numbered_jpeg, thumbnail_jpeg
+from detection.analyses.images import thumbnail_jpeg
 from detection.analyses.services import analysis_create, analysis_delete, analysis_retry
 from detection.analyses.suggestions import NO_FACE_SUGGESTION, suggestion_for
-from detection.core.presentation import emotion_palette, faces_in_reading_order, is_uncertain, number_badge_radius, uncertain_below
+from detection.core.presentation import analysis_headline_face, counts_for_headline, is_uncertain, uncertain_below
 from detection.models import Analysis
+from ml.emotions import EMOTIONS
 
 IMAGE_KINDS = ("original", "annotated", "thumbnail")
 
@@ -61,26 +62,28 @@ def _get_analysis_or_404(request: HttpRequest, analysis_id: int) -> Analysis:
 
 def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = _get_analysis_or_404(request, analysis_id)
-    faces = faces_in_reading_order(analysis.faces.all())
+    faces = list(analysis.faces.all())  # In reading order: face number 1 first.
     for face in faces:
         face.crop = _face_crop(analysis, face)
         face.uncertain = is_uncertain(face.confidence)
-    # The image's stress is its most stressed face's; the headline and the suggestion speak
-    # about that face, so they never contradict each other.
-    most_stressed = max(faces, key=lambda face: face.stress, default=None)
+        face.counts = counts_for_headline(face)
+        face.probability_rows = [(label, face.probabilities.get(label, 0.0)) for label in EMOTIONS]
+    # The image's stress and dominant emotion are its headline face's (ml.headline); the
+    # headline and the suggestion speak about that face, so they never contradict each other.
+    headline = analysis_headline_face(faces)
     suggestion = NO_FACE_SUGGESTION
-    if most_stressed:
-        suggestion = suggestion_for(emotion=most_stressed.dominant_emotion, stress=analysis.stress, uncertain=most_stressed.uncertain)
+    if headline:
+        suggestion = suggestion_for(emotion=headline.dominant_emotion, stress=analysis.stress)
+    elif faces:
+        suggestion = suggestion_for(emotion="", stress=None, uncertain=True)
     context = {
         "analysis": analysis,
         "faces": faces,
-        "most_stressed": most_stressed,
+        "headline": headline,
         "faces_chart_data": [{"number": face.number, "probabilities": face.probabilities} for face in faces],
         "suggestion": suggestion,
         "uncertain_below": uncertain_below(),
-        "badge_radius": number_badge_radius(width=analysis.width or 0, height=analysis.height or 0),
     }
-    context["badge_font"] = round(context["badge_radius"] * 1.2)
     return render(request, "detection/analysis_detail.html", context)
 
 
@@ -136,13 +139,11 @@ def analysis_image(request: HttpRequest, analysis_id: int, kind: str) -> HttpRes
         field = analysis.original if kind == "original" else analysis.annotated
         if not field or not field.storage.exists(field.name):
             raise Http404("No such image.")
+        response = FileResponse(field.open("rb"), content_type="image/jpeg")
         if kind == "annotated" and request.GET.get("download"):
-            # The marked image with the same face numbers as the result page, as a file.
-            faces = faces_in_reading_order(analysis.faces.all())
-            response = HttpResponse(numbered_jpeg(field, faces=faces, palette=emotion_palette()), content_type="image/jpeg")
+            # The marked image as the page shows it: ml.annotate numbers the faces in its labels.
             response["Content-Disposition"] = f'attachment; filename="stress-detector-analysis-{analysis.pk}.jpg"'
-        else:
-            response = FileResponse(field.open("rb"), content_type="image/jpeg")
+
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -6,18 +6,36 @@ from django.urls import reverse
 from rest_framework import serializers
 
 import ml
+from detection.core.presentation import counts_for_headline
 from detection.models import EMOTION_CHOICES, Analysis, DetectedFace
 
 
 class DetectedFaceSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(
+        read_only=True, help_text="The face's number, left to right from 1, as on the marked image and the page."
+    )
+    index = serializers.IntegerField(read_only=True, help_text="number - 1 (kept for compatibility).")
     box = serializers.SerializerMethodField()
+    stress_percent = serializers.SerializerMethodField(help_text="stress (0..1) in the unit the pages show: a whole percentage.")
+    counts_for_headline = serializers.SerializerMethodField(
+        help_text="Whether the face decides the analysis' stress and dominant emotion (see the home page, 'How a result is read')."
+    )
 
     class Meta:
         model = DetectedFace
-        fields = ["index", "box", "dominant_emotion", "confidence", "stress", "probabilities"]
+        fields = [
+            "number", "index", "box", "dominant_emotion", "confidence", "stress", "stress_percent", "detection_score",
+            "counts_for_headline", "probabilities",
+        ]  # fmt: skip
 
     def get_box(self, face: DetectedFace) -> dict[str, int]:
         return {"x": face.x, "y": face.y, "w": face.w, "h": face.h}
+
+    def get_stress_percent(self, face: DetectedFace) -> int:
+        return round(face.stress * 100)
+
+    def get_counts_for_headline(self, face: DetectedFace) -> bool:
+        return counts_for_headline(face)
 
 
 class AnalysisSerializer(serializers.ModelSerializer):
@@ -27,6 +45,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
     dominant_emotion = serializers.ChoiceField(
         choices=EMOTION_CHOICES, read_only=True, allow_blank=True, help_text="Empty until done, and when no face was found."
     )
+    stress_percent = serializers.SerializerMethodField(help_text="stress (0..1) in the unit the pages show: a whole percentage.")
     stress_level = serializers.SerializerMethodField()
     images = serializers.SerializerMethodField()
 
@@ -34,8 +53,8 @@ class AnalysisSerializer(serializers.ModelSerializer):
         model = Analysis
         fields = [
             "id", "url", "page_url", "source", "source_url", "status", "error", "model_version", "detector", "width",
-            "height", "face_count", "dominant_emotion", "stress", "stress_level", "timings", "images", "created_at", "started_at",
-            "finished_at",
+            "height", "face_count", "dominant_emotion", "stress", "stress_percent", "stress_level", "timings", "images",
+            "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -45,6 +64,9 @@ class AnalysisSerializer(serializers.ModelSerializer):
 
     def get_page_url(self, analysis: Analysis) -> str:
         return self._absolute(analysis.get_absolute_url())
+
+    def get_stress_percent(self, analysis: Analysis) -> int | None:
+        return None if analysis.stress is None else round(analysis.stress * 100)
 
     def get_stress_level(self, analysis: Analysis) -> str | None:
         return ml.stress_level(analysis.stress) if analysis.stress is not None else None

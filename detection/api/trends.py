@@ -36,7 +36,7 @@ class _PeriodFieldsMixin:
 class TrendsQuerySerializer(_PeriodFieldsMixin, serializers.Serializer):
     from_ = serializers.DateField(required=False, help_text=f"First day (YYYY-MM-DD); default: {DEFAULT_DAYS - 1} days before `to`.")
     to = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), included; default: today.")
-    bucket = serializers.ChoiceField(choices=BUCKETS, default=DAY, help_text="One bucket a day, or a week (Monday to Sunday).")
+    bucket = serializers.ChoiceField(choices=BUCKETS, default=DAY, help_text="A bucket a day, a week (Monday first) or a month.")
 
     def validate(self, data: dict) -> dict:
         for name in ("from", "to"):

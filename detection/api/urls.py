@@ -5,6 +5,8 @@ stressdetector/urls.py mounts it at /api/v1/ (canonical; reverse("api:...") give
 again at /api/ so that clients written before the version prefix keep working.
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -17,6 +19,14 @@ from detection.api.trends import TrendsView
 from detection.api.views import AnalysisViewSet, api_not_found
 
 app_name = "api"
+REDOC_LOGO_ORIGIN = "https://cdn.redoc.ly"
+
+# ReDoc and Swagger UI style their elements from script (styled-components' <style> tags, React
+# style attributes); ReDoc searches in a blob: worker and always shows Redocly's logo from its
+# CDN. Allowed on these views only, so the app's own pages keep the strict policy
+# (stressdetector/settings/base.py).
+swagger_csp = csp_update({"style-src": [UNSAFE_INLINE]})
+redoc_csp = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"], "img-src": [REDOC_LOGO_ORIGIN]})
 
 class StressDetectorApiRoot(APIRootView):
     """The Stress Detector API: your image analyses (upload or address, results, export), your
@@ -48,8 +58,8 @@ urlpatterns = [
     path("stats/trends/", TrendsView.as_view(), name="trends"),
     # The contract is public: reading it needs no account.
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
-    path("redoc/", login_not_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+    path("docs/", login_not_required(swagger_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))), name="docs"),
+    path("redoc/", login_not_required(redoc_csp(SpectacularRedocView.as_view(url_name="api:schema"))), name="redoc"),
     *router.urls,
     # Anything else under the API is a 404 in the API's error format, not the site's HTML page.
     re_path(r"^.*/$", api_not_found),

@@ -1,4 +1,5 @@
-"""Pages shared by every part of the site: the emotion palette stylesheet and the favicon."""
+"""Pages shared by every part of the site: the emotion palette stylesheet, the favicon and
+"how it works" (with how a result is read)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from functools import cache
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from detection.core.presentation import emotion_palette, palette_css
@@ -34,3 +36,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages that name no icon (the admin, the API's): the
     site's own icon."""
     return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.svg"))
+
+
+@login_not_required
+@require_GET
+def how_it_works(request: HttpRequest) -> HttpResponse:
+    """What the product does and how a result is read: which faces count for an image's stress
+    and dominant emotion (ml.headline), the numbering and the stress levels."""
+    return render(request, "how_it_works.html")

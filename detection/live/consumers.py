@@ -177,14 +177,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     "seq": self.tracker.frames_analyzed,
                     "faces": [face.to_dict() for face in result.faces],
                     "dominant": result.dominant,
-                    "stress": round(result.stress, 4),
+                    "stress": None if result.stress is None else round(result.stress, 4),
                     "stress_level": result.stress_level,
                     "width": result.width,
                     "height": result.height,
                     "ms": round(elapsed_ms, 1),
                 }
             )
-            await self.check_alert(dominant=result.dominant, stress=result.stress)
+            await self.check_alert(dominant=result.dominant, stress=result.stress or 0.0)
         except Exception:
             # One bad frame must not end the session.
             logger.exception("Live frame analysis failed")
@@ -197,7 +197,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         now = time.monotonic()
         if not window.add(dominant=dominant, stress=stress, now=now):
             return
-        stress_frames, window_frames, mean_stress = window.stress_frames, len(window.frames), window.mean_stress
+        # The alert quotes the stress the page shows as it fires, not a mean over the window.
+        stress_frames, window_frames, latest_stress = window.stress_frames, len(window.frames), window.latest_stress
         window.rest(now=now)
         # The SMS goes out from a Celery task; only with eager Celery (no Redis: one person on
         # one machine) does it run here, in the database thread, never on the event loop.
@@ -206,7 +207,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             rule=window.rule,
             stress_frames=stress_frames,
             window_frames=window_frames,
-            stress=mean_stress,
+            stress=latest_stress,
             live_session_id=self.session.pk,
         )
 

@@ -75,6 +75,7 @@ class LiveTracker:
         self.frames_analyzed += 1
         if result.faces:
             self.frames_with_faces += 1
+        if result.dominant:  # A frame whose faces are all uncertain has none (ml.headline).
             self.emotion_counts[result.dominant] += 1
         for face in result.faces:
             self.faces_seen += 1
@@ -82,7 +83,7 @@ class LiveTracker:
                 self.probability_sums[label] += face.probabilities[label]
             self.stress_sum += face.stress
             self.peak_stress = max(self.peak_stress, face.stress)
-        self._timeline_point().add(result.stress, result.dominant)
+        self._timeline_point().add(result.stress or 0.0, result.dominant)
 
     def _timeline_point(self) -> TimelinePoint:
         elapsed = int(self._clock() - self._started)

@@ -25,9 +25,11 @@ def dashboard_summary(*, owner: User) -> dict:
     analyses = analysis_selectors.analysis_list(owner=owner)
     latest = analyses.filter(status=Analysis.Status.DONE).first()
     week = analysis_selectors.analysis_list(owner=owner, created_from=since)
+    # A failed analysis is not an analysis: the totals count the rest (done or under way).
+    failed = Analysis.Status.FAILED
     counts = {
-        "analyses": analyses.count(),
-        "analyses_week": week.count(),
+        "analyses": analyses.exclude(status=failed).count(),
+        "analyses_week": week.exclude(status=failed).count(),
         "live_sessions_week": live_session_list(owner=owner, started_from=since).count(),
         "alerts_week": alert_list(owner=owner).filter(created_at__gte=start_of_day(since)).count(),
     }

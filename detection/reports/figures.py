@@ -31,7 +31,7 @@ def daily_stress_series(*, points: Iterable[dict], days: list[str]) -> list[dict
 def _period_figures(*, owner: User, start: dt.date, end: dt.date) -> dict:
     """Figures for the days ``start`` to ``end``, both included."""
     analysed = selectors.analysis_list(owner=owner, created_from=start, created_to=end).filter(
-        status=Analysis.Status.DONE, face_count__gt=0
+        status=Analysis.Status.DONE, stress__isnull=False
     )
     totals = analysed.aggregate(images=Count("id"), mean_stress=Avg("stress"))
     top = analysed.values("dominant_emotion").annotate(count=Count("id")).order_by("-count", "dominant_emotion").first()

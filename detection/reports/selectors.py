@@ -8,7 +8,41 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import User
-from detection.reports.trends import TrendBucket, trends_list, trends_total
+from detection.reports.trends import DAY, MONTH, WEEK, TrendBucket, trends_list, trends_total
+
+# A report's charts draw one bar per day up to this many days, one per week up to
+# MONTHLY_AFTER_DAYS, one per month beyond (a bar a day over a year is an invisible sliver).
+WEEKLY_AFTER_DAYS = 60
+MONTHLY_AFTER_DAYS = 180
+
+
+def report_bucket(days: int) -> str:
+    """The bucket a report of ``days`` days is charted by."""
+    return DAY if days <= WEEKLY_AFTER_DAYS else WEEK if days <= MONTHLY_AFTER_DAYS else MONTH
+
+
+def report_series(*, owner: User, since: dt.date, bucket: str) -> dict:
+    """The reports page's charts, one point per bucket (its first day, ISO), empty ones too:
+    ``stress`` ``{"date", "mean_stress", "live_mean_stress", "analyses", "live_sessions"}`` (None
+    where there is no data, so charts leave a gap), ``shares`` per bucket with analyses, and
+    ``totals`` per emotion."""
+    buckets = trends_list(owner=owner, date_from=since, date_to=max(since, timezone.localdate()), bucket=bucket)
+    live = [None if point.live_mean_stress is None else round(point.live_mean_stress, 4) for point in buckets]
+    return {
+        "bucket": bucket,
+        "days": [point.start.isoformat() for point in buckets],
+        "stress": [
+            {"date": point.start.isoformat(), "mean_stress": point.mean_stress, "live_mean_stress": live_stress,
+             "analyses": point.analyses, "live_sessions": point.live_sessions}
+            for point, live_stress in zip(buckets, live, strict=True)
+        ],
+        "shares": [
+            {"date": point.start.isoformat(), "shares": {label: round(n / point.analyses, 4) for label, n in point.emotion_counts.items()}}
+            for point in buckets
+            if point.analyses
+        ],
+        "totals": trends_total(buckets).emotion_counts,
+    }
 
 
 def _report_days(*, owner: User, since: dt.date) -> list[TrendBucket]:

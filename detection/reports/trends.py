@@ -1,8 +1,8 @@
 """Trends: a user's analyses and live sessions summed per day or per week. The one source of the
 reports page's numbers and of the API's /stats/trends/, so the two always agree.
 
-Days are the current time zone's. An analysis counts when it is done and found a face (its stress
-is its most stressed face's); a live session counts on the day it started.
+Days are the current time zone's. An analysis counts when it is done and has a stress reading (ml.headline: its
+stress is its most stressed face that counts); a live session counts on the day it started.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from ml.emotions import EMOTIONS
 
 DAY = "day"
 WEEK = "week"
-BUCKETS = (DAY, WEEK)
+MONTH = "month"
+BUCKETS = (DAY, WEEK, MONTH)
 
 
 def _no_emotions() -> dict[str, int]:
@@ -74,8 +75,9 @@ def _max(a: float | None, b: float | None) -> float | None:
 
 
 def trends_list(*, owner: User, date_from: dt.date, date_to: dt.date, bucket: str = DAY) -> list[TrendBucket]:
-    """Every day (or ISO week, Monday first) from ``date_from`` to ``date_to`` inclusive, empty
-    ones too, oldest first. A week bucket is cut to the period, so buckets always add up to it."""
+    """Every day (or ISO week, Monday first, or calendar month) from ``date_from`` to ``date_to``
+    inclusive, empty ones too, oldest first. A week or month bucket is cut to the period, so
+    buckets always add up to it."""
     if bucket not in BUCKETS:
         raise ValueError(f"bucket must be one of {BUCKETS}, not {bucket!r}")
     days = {day: TrendBucket(start=day, end=day) for day in _days(date_from, date_to)}
@@ -95,14 +97,14 @@ def trends_list(*, owner: User, date_from: dt.date, date_to: dt.date, bucket: st
         point.live_peak_stress = row["peak"] if point.live_faces else None
     if bucket == DAY:
         return list(days.values())
-    weeks: dict[dt.date, TrendBucket] = {}
+    groups: dict[dt.date, TrendBucket] = {}
     for day, point in days.items():
-        monday = day - dt.timedelta(days=day.weekday())
-        if monday in weeks:
-            weeks[monday].add(point)
+        first = day - dt.timedelta(days=day.weekday()) if bucket == WEEK else day.replace(day=1)
+        if first in groups:
+            groups[first].add(point)
         else:
-            weeks[monday] = point
-    return list(weeks.values())
+            groups[first] = point
+    return list(groups.values())
 
 
 def trends_total(buckets: list[TrendBucket]) -> TrendBucket | None:
@@ -126,7 +128,9 @@ def _between(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def _analysis_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
     low, high = _between(start, end)
-    analyses = Analysis.objects.filter(owner=owner, status=Analysis.Status.DONE, face_count__gt=0, created_at__gte=low, created_at__lt=high)
+    analyses = Analysis.objects.filter(
+        owner=owner, status=Analysis.Status.DONE, stress__isnull=False, created_at__gte=low, created_at__lt=high
+    )
     return (
         analyses.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day", "dominant_emotion")

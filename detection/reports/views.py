@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from detection.analyses import selectors as analysis_selectors
 from detection.analyses.forms import HistoryFilterForm
+from detection.core.presentation import counts_for_headline
 from detection.live.selectors import live_session_list
 from detection.reports import selectors
 from detection.reports.dashboard import dashboard_summary
-from detection.reports.figures import daily_stress_series, period_days, report_headline
+from detection.reports.figures import report_headline
 from ml.emotions import EMOTIONS
 
 HISTORY_PAGE_SIZE = 20
@@ -59,12 +60,22 @@ def _history_live_sessions(request: HttpRequest, filter_form: HistoryFilterForm)
     return list(sessions[:HISTORY_LIVE_SESSIONS])
 
 
+DEFAULT_REPORT_DAYS = 30
+
+
 def _report_period(request: HttpRequest) -> int:
+    days = _requested_period(request)
+    return DEFAULT_REPORT_DAYS if days is None else days
+
+
+def _requested_period(request: HttpRequest) -> int | None:
+    """The ``days`` asked for, the default when none, None when it is not a report period."""
+    value = request.GET.get("days", str(DEFAULT_REPORT_DAYS))
     try:
-        days = int(request.GET.get("days", 30))
+        days = int(value)
     except ValueError:
-        days = 30
-    return days if days in REPORT_PERIODS_DAYS else 30
+        return None
+    return days if days in REPORT_PERIODS_DAYS else None
 
 
 def _report_since(days: int) -> dt.date:
@@ -72,15 +83,16 @@ def _report_since(days: int) -> dt.date:
 
 
 def reports(request: HttpRequest) -> HttpResponse:
+    if _requested_period(request) is None:
+        # Said, not silently replaced: the page offers the periods there are.
+        periods = ", ".join(str(period) for period in REPORT_PERIODS_DAYS)
+        message = f"There is no report for {request.GET['days'][:20]!r} days: choose {periods} days."
+        return render(request, "detection/reports.html", {"period_error": message, "periods": REPORT_PERIODS_DAYS}, status=400)
     days = _report_period(request)
     since = _report_since(days)
-    period = period_days(since=since, days=days)
     chart_data = {
-        "days": period,
+        **selectors.report_series(owner=request.user, since=since, bucket=selectors.report_bucket(days)),
         "emotions": list(EMOTIONS),
-        "stress": daily_stress_series(points=selectors.stress_daily(owner=request.user, since=since), days=period),
-        "shares": selectors.emotion_shares_daily(owner=request.user, since=since),
-        "totals": selectors.emotion_totals(owner=request.user, since=since),
     }
     context = {
         "days": days,
@@ -88,7 +100,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "since": since,
         "until": timezone.localdate(),
         "chart_data": chart_data,
-        "has_data": any(point["mean_stress"] is not None for point in chart_data["stress"]),
+        "has_data": any(point["mean_stress"] is not None or point["live_mean_stress"] is not None for point in chart_data["stress"]),
         "headline": report_headline(owner=request.user, since=since, days=days),
         "live_summary": selectors.live_session_summary(owner=request.user, since=since),
         "json_export_query": urlencode({"format": "json", "created_from": since.isoformat()}),
@@ -105,8 +117,9 @@ class _Echo:
 
 CSV_COLUMNS = [
     "analysis_id", "created_at", "source", "source_url", "status", "error", "model_version",
-    "image_stress", "image_dominant_emotion", "face_index", "face_x", "face_y", "face_w", "face_h",
-    "face_dominant_emotion", "face_confidence", "face_stress", *[f"p_{label}" for label in EMOTIONS],
+    "image_stress_percent", "image_dominant_emotion", "face_number", "face_x", "face_y", "face_w", "face_h",
+    "face_dominant_emotion", "face_confidence_percent", "face_stress_percent", "face_detection_score_percent",
+    "face_counts_for_headline", *[f"p_{label}_percent" for label in EMOTIONS],
 ]  # fmt: skip
 
 
@@ -123,15 +136,18 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
         for analysis in analyses.iterator(chunk_size=200):
             base = [
                 analysis.pk, analysis.created_at.isoformat(), analysis.source, analysis.source_url, analysis.status,
-                analysis.error, analysis.model_version, _number(analysis.stress), analysis.dominant_emotion,
+                analysis.error, analysis.model_version, _percent(analysis.stress), analysis.dominant_emotion,
             ]  # fmt: skip
             faces = list(analysis.faces.all())
             if not faces:
                 yield writer.writerow(base + [""] * (len(CSV_COLUMNS) - len(base)))
             for face in faces:
-                box = [face.index, face.x, face.y, face.w, face.h]
-                scores = [face.dominant_emotion, _number(face.confidence), _number(face.stress)]
-                probabilities = [_number(face.probabilities.get(label)) for label in EMOTIONS]
+                box = [face.number, face.x, face.y, face.w, face.h]
+                scores = [
+                    face.dominant_emotion, _percent(face.confidence), _percent(face.stress), _percent(face.detection_score),
+                    "yes" if counts_for_headline(face) else "no",
+                ]  # fmt: skip
+                probabilities = [_percent(face.probabilities.get(label)) for label in EMOTIONS]
                 yield writer.writerow(base + box + scores + probabilities)
 
     filename = f"stress-detector-analyses-{since.isoformat()}-to-{timezone.localdate().isoformat()}.csv"
@@ -140,5 +156,7 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
+def _percent(value: float | None) -> str:
+    """Stress and probabilities in the one unit users see (percent), with two decimals; the
+    column names say so."""
+    return "" if value is None else f"{value * 100:.2f}"

@@ -4,6 +4,7 @@ templates (see detection/core/presentation.py)."""
 from django import template
 
 from detection.core import presentation
+from ml import headline
 from ml.emotions import stress_level as ml_stress_level
 
 register = template.Library()
@@ -28,3 +29,14 @@ def uncertain(confidence: float | None) -> bool:
 def percent(value: float | None) -> str:
     """A probability or share as a whole percentage."""
     return "–" if value is None else f"{round(value * 100)}%"
+
+
+@register.simple_tag
+def headline_rule() -> dict:
+    """ml.headline's rule and levels, for the "how it works" text."""
+    levels = [(headline.STRESS_LEVEL_WORDS[level], threshold) for threshold, level in headline.STRESS_LEVELS]
+    return {
+        "min_detection_score": headline.HEADLINE_MIN_DETECTION_SCORE,
+        "min_confidence": presentation.uncertain_below(),
+        "levels": levels,
+    }

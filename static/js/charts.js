@@ -2,7 +2,7 @@
 // the page as a classic script before this module (window.Chart). Colours come from
 // emotions.js (the one palette), numbers and days from format.js.
 import { EMOTIONS, STRESS_COLOUR, emotionColour, emotionLabel } from "./emotions.js";
-import { formatDay, percent } from "./format.js";
+import { formatBucket, percent } from "./format.js";
 
 // Legends draw each series as a short line in its colour (a dashed or thick line drawn as a
 // box would be a blob).
@@ -43,45 +43,49 @@ export function probabilityBarChart(canvas, probabilities) {
   }));
 }
 
-// Daily mean stress (0..1) over every day in `days` (ISO dates): a day without data is a gap
-// in the line, not a straight segment across it.
-export function stressLineChart(canvas, days, points) {
-  const byDate = new Map(points.map((point) => [point.date, point.mean_stress]));
+// Mean stress (0..1) of images, and of live sessions where there are any, over every bucket
+// in `days` (each bucket's first day, ISO; `bucket` is "day", "week" or "month"): a bucket
+// without data is a gap in the line, not a straight segment across it.
+export function stressLineChart(canvas, days, points, bucket = "day") {
+  const byDate = new Map(points.map((point) => [point.date, point]));
+  const line = (label, key, dash) => ({
+    label,
+    data: days.map((day) => byDate.get(day)?.[key] ?? null),
+    spanGaps: false,
+    borderColor: STRESS_COLOUR,
+    backgroundColor: "rgba(33, 37, 41, 0.08)",
+    borderDash: dash,
+    borderWidth: 2.5,
+    pointRadius: 3,
+    fill: false,
+    tension: 0.25,
+  });
+  const datasets = [line("Images", "mean_stress", [])];
+  if (points.some((point) => point.live_mean_stress !== null && point.live_mean_stress !== undefined)) {
+    datasets.push(line("Live sessions", "live_mean_stress", [6, 4]));
+  }
   return track(new window.Chart(canvas, {
     type: "line",
-    data: {
-      labels: days.map(formatDay),
-      datasets: [{
-        label: "Mean stress",
-        data: days.map((day) => byDate.get(day) ?? null),
-        spanGaps: false,
-        borderColor: STRESS_COLOUR,
-        backgroundColor: "rgba(33, 37, 41, 0.08)",
-        borderWidth: 2.5,
-        pointRadius: 3,
-        fill: false,
-        tension: 0.25,
-      }],
-    },
+    data: { labels: days.map((day) => formatBucket(day, bucket)), datasets },
     options: {
       maintainAspectRatio: false,
       animation: false,
       scales: { x: { ticks: DAY_TICKS }, y: PERCENT_AXIS },
       plugins: {
-        legend: { display: false },
-        tooltip: { callbacks: { label: (item) => `Mean stress ${percent(item.parsed.y)}` } },
+        legend: datasets.length > 1 ? LINE_LEGEND : { display: false },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: mean stress ${percent(item.parsed.y)}` } },
       },
     },
   }));
 }
 
-// Per day, the share of analyses each emotion dominated, as stacked bars.
-export function emotionSharesChart(canvas, days, shares) {
+// Per day (or week, or month), the share of analyses each emotion dominated, as stacked bars.
+export function emotionSharesChart(canvas, days, shares, bucket = "day") {
   const byDate = new Map(shares.map((day) => [day.date, day.shares]));
   return track(new window.Chart(canvas, {
     type: "bar",
     data: {
-      labels: days.map(formatDay),
+      labels: days.map((day) => formatBucket(day, bucket)),
       datasets: EMOTIONS.map((emotion) => ({
         label: emotionLabel(emotion),
         data: days.map((day) => byDate.get(day)?.[emotion] ?? 0),

@@ -14,3 +14,13 @@ export function formatDay(isoDate) {
   const [year, month, day] = isoDate.split("-").map(Number);
   return dayFormat.format(new Date(year, month - 1, day));
 }
+
+// A chart bucket's label from its first day: "Mon 3 Mar", "Week of 3 Mar", "Mar 2026".
+const monthFormat = new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric" });
+const weekFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short" });
+export function formatBucket(isoDate, bucket) {
+  if (bucket === "day") return formatDay(isoDate);
+  const [year, month, day] = isoDate.split("-").map(Number);
+  const date = new Date(year, month - 1, day);
+  return bucket === "month" ? monthFormat.format(date) : `Week of ${weekFormat.format(date)}`;
+}

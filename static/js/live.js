@@ -322,7 +322,7 @@ import { formatTime, percent } from "./format.js";
     const fps = answeredAt.length / 2;
     setStatus(`${result.faces.length} face${result.faces.length === 1 ? "" : "s"} · ${fps.toFixed(1)} frames/s · round trip ${Math.round(roundTrip)} ms`);
 
-    showStress(result.faces.length ? result.stress : null, result.faces.length ? result.stress_level : "");
+    showStress(result.stress, result.stress_level || "");
 
     if (!result.faces.length) {
       clearReadouts("No face in view.");
@@ -380,7 +380,7 @@ import { formatTime, percent } from "./format.js";
       const values = result.faces.map((face) => face.probabilities[label]);
       datasets[index].data.push(values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
     });
-    datasets[datasets.length - 1].data.push(result.faces.length ? result.stress : null);
+    datasets[datasets.length - 1].data.push(result.stress);  // null: no face read with confidence
     if (labels.length > CHART_POINTS) {
       labels.shift();
       datasets.forEach((dataset) => dataset.data.shift());

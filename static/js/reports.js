@@ -1,5 +1,5 @@
-// The reports page: daily mean stress and the daily share of each dominant emotion, and the
-// print button (print.css lays the page out for paper or PDF).
+// The reports page: mean stress (images and live sessions) and the share of each dominant
+// emotion per day, week or month, and the print button (print.css lays the page out for paper or PDF).
 import { emotionSharesChart, stressLineChart } from "./charts.js";
 
 document.getElementById("print-report")?.addEventListener("click", () => window.print());
@@ -7,6 +7,6 @@ document.getElementById("print-report")?.addEventListener("click", () => window.
 const source = document.getElementById("report-data");
 if (source) {
   const data = JSON.parse(source.textContent);
-  stressLineChart(document.getElementById("stress-chart"), data.days, data.stress);
-  emotionSharesChart(document.getElementById("shares-chart"), data.days, data.shares);
+  stressLineChart(document.getElementById("stress-chart"), data.days, data.stress, data.bucket);
+  emotionSharesChart(document.getElementById("shares-chart"), data.days, data.shares, data.bucket);
 }

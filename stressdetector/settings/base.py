@@ -327,6 +327,8 @@ USE_TZ = True
 # The browser uses its session; scripts send "Authorization: Token <key>" (POST /api/auth/token/).
 # Tokens are django-rest-knox's: stored as digests, with an expiry, revocable (accounts.ApiToken).
 REST_FRAMEWORK = {
+    # The browsable API allows inline styles on its own pages only (its templates need them).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "detection.api.renderers.CspBrowsableAPIRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "accounts.authentication.ApiTokenAuthentication",

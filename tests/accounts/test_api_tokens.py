@@ -111,12 +111,25 @@ def test_the_profile_lists_tokens_with_when_they_were_created_and_last_used(alic
     assert reverse("api_token_revoke", args=[stored.token_key]) in html
 
 
-def test_the_profile_creates_a_token_and_shows_it_once(alice_client, alice):
-    html = alice_client.post(reverse("api_token_create"), {"name": "laptop"}).content.decode()
+def test_the_profile_creates_a_token_and_shows_it_once_at_the_top_after_a_redirect(alice_client, alice):
+    response = alice_client.post(reverse("api_token_create"), {"name": "laptop"})
 
+    # Post/redirect/get: reloading the page it lands on makes no second token.
+    assert response.status_code == 302 and response.url == reverse("profile")
+    html = alice_client.get(response.url).content.decode()
     token = re.search(r'id="new-api-token">([^<]+)<', html).group(1)
     assert api(token).get(LIST_URL).status_code == 200
-    assert token not in alice_client.get(reverse("profile")).content.decode()
+    assert html.index("Your profile</h1>") < html.index('id="new-api-token"') < html.index("<form method=\"post\" novalidate")
+    assert 'data-copy-target="new-api-token"' in html and "js/copy.js" in html
+    reloaded = alice_client.get(reverse("profile")).content.decode()
+    assert token not in reloaded
+    assert ApiToken.objects.filter(user=alice).count() == 1
+
+
+def test_the_token_section_links_the_api_docs(alice_client):
+    html = alice_client.get(reverse("profile")).content.decode()
+
+    assert reverse("api:redoc") in html and reverse("api:docs") in html
 
 
 def test_the_profile_revokes_a_token(alice_client, alice):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import socket
 import struct
 import threading
 import time
@@ -23,6 +24,26 @@ from ml.emotions import EMOTIONS
 
 # The centre of the astronaut's face in skimage.data.astronaut() (512x512).
 ASTRONAUT_FACE_CENTRE = (225, 110)
+
+
+# example.com's documentation address: the tests' image addresses resolve to it without a network.
+EXAMPLE_COM_ADDRESS = "93.184.215.14"
+
+
+@pytest.fixture(autouse=True)
+def example_com_resolves(monkeypatch):
+    """URL analyses are refused before they are queued unless their host resolves to public
+    addresses; the sandbox has no DNS, so *.example.com resolves to a public address here."""
+    from detection.analyses import fetch
+
+    real = fetch._getaddrinfo
+
+    def getaddrinfo(hostname: str, port: int) -> list[tuple]:
+        if hostname == "example.com" or hostname.endswith(".example.com"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (EXAMPLE_COM_ADDRESS, port))]
+        return real(hostname, port)
+
+    monkeypatch.setattr(fetch, "_getaddrinfo", getaddrinfo)
 
 
 def jpeg_bytes(array: np.ndarray, **save_options) -> bytes:

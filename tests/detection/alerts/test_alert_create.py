@@ -152,3 +152,24 @@ def test_with_the_task_queue_down_the_alert_is_kept_and_says_why_no_sms_came(
     alert.refresh_from_db()
     assert alert.status == Alert.Status.FAILED
     assert alert.error == SMS_QUEUE_UNAVAILABLE
+
+
+def test_an_image_alert_uses_the_badges_words(alice_alerts_on, make_analysis):
+    # 55 % is "Moderate" on every badge: the alert said "high stress (55%)".
+    AlertRule.objects.create(owner=alice_alerts_on, image_stress_threshold=0.5)
+
+    alert = alerts_check_analysis(analysis=make_analysis(alice_alerts_on, stress=0.55))
+
+    assert "Moderate stress · 55%" in alert.message
+    assert "high" not in alert.message.lower()
+
+
+def test_a_live_alert_quotes_the_stress_the_page_shows_when_it_fires(alice_alerts_on):
+    # The pill shows each frame's stress; the alert quoted the window's mean (17 % against 70 %).
+    window = AlertWindow(alert_rule_get(user=alice_alerts_on))
+    for stress in [0.0] * 40 + [0.7] * 11:
+        fired = window.add(dominant="sad" if stress else "happy", stress=stress, now=0)
+
+    assert fired and window.latest_stress == 0.7
+    alert = fire(alice_alerts_on, stress=window.latest_stress)
+    assert "High stress · 70%" in alert.message

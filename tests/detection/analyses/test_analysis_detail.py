@@ -65,19 +65,19 @@ def test_another_user_gets_404(bob_client, alice, make_analysis):
     assert bob_client.get(detail_url(analysis)).status_code == 404
 
 
-def test_faces_are_numbered_left_to_right_on_the_cards_and_the_image(alice_client, alice, make_analysis):
+def test_faces_are_numbered_as_stored_left_to_right_with_no_badge_over_the_image(alice_client, alice, make_analysis):
     analysis = make_analysis(alice, faces=2, width=512, height=512)
-    # Detection order puts the largest face first; here it is on the right.
-    analysis.faces.filter(index=0).update(x=400, dominant_emotion="sad")
-    analysis.faces.filter(index=1).update(x=20, dominant_emotion="happy")
+    # Faces are stored in reading order (ml.headline.reading_order_key): index 0 is face 1.
+    analysis.faces.filter(index=0).update(x=20, dominant_emotion="happy")
+    analysis.faces.filter(index=1).update(x=400, dominant_emotion="sad")
 
     response = alice_client.get(detail_url(analysis))
     html = response.content.decode()
 
     assert [(face.number, face.x) for face in response.context["faces"]] == [(1, 20), (2, 400)]
     assert html.index('data-face-number="1"') < html.index('data-face-number="2"')
-    assert '<circle cx="20" cy="10"' in html  # Number 1 drawn at the left face's corner.
-    assert 'class="emotion-fill-happy"' in html
+    # The numbers are in the marked image's labels (ml.annotate): no disc is drawn over them.
+    assert "<circle" not in html
     assert "?download=1" in html
 
 

@@ -123,3 +123,11 @@ def test_in_process_the_upload_is_analysed_before_its_page_opens(
     assert Analysis.objects.get().status == Analysis.Status.DONE
     assert "Face 1" in html
     assert "Suggestion:" in html
+
+
+def test_a_host_name_that_resolves_to_a_private_address_is_a_form_error_not_a_history_entry(alice_client, alice):
+    response = alice_client.post(URL, {"url": "http://localhost/cam.jpg"})
+
+    assert response.status_code == 200
+    assert "private or local network" in response.content.decode()
+    assert not Analysis.objects.filter(owner=alice).exists()

@@ -6,7 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from detection.models import Alert
+from detection.models import Alert, Analysis
 
 URL = reverse("home")
 
@@ -41,6 +41,15 @@ def test_it_shows_my_latest_result_trend_counts_and_alerts(alice_client, alice, 
     assert len(trend["days"]) == 7
     assert [point["mean_stress"] for point in trend["stress"]].count(None) == 5
     assert 'id="dashboard-trend"' in html
+
+
+def test_failed_analyses_are_not_counted_as_analyses(alice_client, alice, make_analysis):
+    make_analysis(alice, stress=0.2)
+    make_analysis(alice, status=Analysis.Status.FAILED, with_images=False, error="No image at that address.")
+
+    counts = alice_client.get(URL).context["counts"]
+
+    assert (counts["analyses"], counts["analyses_week"]) == (1, 1)
 
 
 def test_visitors_still_get_the_landing_page(client, db):

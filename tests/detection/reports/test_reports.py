@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from detection.models import Analysis
+from detection.models import Analysis, LiveSession
 from detection.reports import selectors
 
 URL = reverse("detection:reports")
@@ -66,7 +66,35 @@ def test_the_period_can_be_chosen(alice_client, alice, make_analysis):
 
 
 def test_without_data_it_says_how_to_start(alice_client):
-    assert "No analysed faces in the last 30 days." in alice_client.get(URL).content.decode()
+    assert "No stress reading in the last 30 days." in alice_client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(("days", "bucket", "points"), [(7, "day", 7), (30, "day", 30), (90, "week", {13, 14}), (365, "month", {12, 13})])
+def test_long_periods_are_charted_by_week_or_month(alice_client, history, days, bucket, points):
+    chart = alice_client.get(URL, {"days": days}).context["chart_data"]
+
+    assert chart["bucket"] == bucket
+    assert len(chart["days"]) == points if isinstance(points, int) else len(chart["days"]) in points
+    assert sum(point["analyses"] for point in chart["stress"]) == 3
+
+
+def test_live_sessions_stress_is_charted(alice_client, alice):
+    session = LiveSession.objects.create(owner=alice, frames_analyzed=20, faces_seen=10, stress_sum=7.0, peak_stress=0.9)
+
+    response = alice_client.get(URL, {"days": 7})
+
+    assert response.context["has_data"] is True
+    today = [p for p in response.context["chart_data"]["stress"] if p["date"] == session.started_at.date().isoformat()]
+    assert today[0]["live_mean_stress"] == 0.7 and today[0]["mean_stress"] is None
+
+
+@pytest.mark.parametrize("days", ["abc", "45", ""])
+def test_a_bad_period_is_said_not_silently_replaced(alice_client, days):
+    response = alice_client.get(URL, {"days": days})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is no report for" in html and "choose 7, 30, 90, 365 days" in html
 
 
 def test_the_csv_has_one_row_per_face_of_my_analyses(alice_client, alice, bob, make_analysis):
@@ -79,11 +107,12 @@ def test_the_csv_has_one_row_per_face_of_my_analyses(alice_client, alice, bob, m
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [(row["analysis_id"], row["face_index"]) for row in rows] == [
-        (str(two_faces.pk), "0"), (str(two_faces.pk), "1"), (str(no_face.pk), ""),
+    # Faces numbered from 1 as on the page; stress and probabilities in percent, as the columns say.
+    assert [(row["analysis_id"], row["face_number"]) for row in rows] == [
+        (str(two_faces.pk), "1"), (str(two_faces.pk), "2"), (str(no_face.pk), ""),
     ]  # fmt: skip
     assert rows[0]["face_dominant_emotion"] == "sad"
-    assert rows[0]["p_sad"] == "0.7000"
+    assert (rows[0]["p_sad_percent"], rows[0]["image_stress_percent"]) == ("70.00", "20.00")
 
 
 def test_the_stress_series_covers_every_day_and_leaves_days_without_data_as_gaps(alice_client, history):
