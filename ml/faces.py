@@ -41,8 +41,12 @@ from ml.face_search import DETECTION_SIDE, FINEST_SEARCH_PIXELS, gated_windows, 
 # and over 2.5 times it (those are the coarser passes' to find and frame).
 YUNET_MIN_CONFIDENCE = 0.5
 UPSCALED_MIN_CONFIDENCE = 0.8
-# Detections of two passes that overlap more than this (IoU) are one face.
+# Detections of two passes that overlap more than this (IoU) are one face, and so are two of which
+# the smaller lies this much (share of its area) inside the larger: a coarse pass sometimes frames
+# a face with its hair and shoulders, a fine one only its middle (on the composed scenes, the
+# full-size search of a 640x480 upload found 5 such nested boxes).
 MERGE_IOU = 0.4
+MERGE_INSIDE = 0.8
 
 # How FER2013 framed its faces, relative to a detector's box: the 48x48 image is a square of
 # FRAME_SCALE times the box's width around the box's centre (the true crops' centres sit within
@@ -102,11 +106,22 @@ def iou(a, b) -> float:
     return inter / union if union else 0.0
 
 
+def inside_share(a, b) -> float:
+    """How much of the smaller of two ``(x, y, w, h)`` boxes lies inside the other (0-1)."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    inter = max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
+    smaller = min(aw * ah, bw * bh)
+    return inter / smaller if smaller else 0.0
+
+
 def _merge(faces: list[Face]) -> list[Face]:
-    """One face per place: the most confident of detections that overlap, largest first."""
+    """One face per place: the most confident of detections that overlap or nest, largest first."""
     kept: list[Face] = []
     for face in sorted(faces, key=lambda face: face.score, reverse=True):
-        if all(iou(face.box.as_tuple(), other.box.as_tuple()) <= MERGE_IOU for other in kept):
+        box = face.box.as_tuple()
+        if all(iou(box, other.box.as_tuple()) <= MERGE_IOU and inside_share(box, other.box.as_tuple()) < MERGE_INSIDE
+               for other in kept):
             kept.append(face)
     return sorted(kept, key=lambda face: face.box.w * face.box.h, reverse=True)
 
