@@ -97,22 +97,24 @@ def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
 
 
-def iou(a, b) -> float:
-    """Intersection over union of two ``(x, y, w, h)`` boxes."""
+def _intersection(a, b) -> float:
+    """The area two ``(x, y, w, h)`` boxes share."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
-    inter = max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
-    union = aw * ah + bw * bh - inter
+    return max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
+
+
+def iou(a, b) -> float:
+    """Intersection over union of two ``(x, y, w, h)`` boxes."""
+    inter = _intersection(a, b)
+    union = a[2] * a[3] + b[2] * b[3] - inter
     return inter / union if union else 0.0
 
 
 def inside_share(a, b) -> float:
     """How much of the smaller of two ``(x, y, w, h)`` boxes lies inside the other (0-1)."""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    inter = max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
-    smaller = min(aw * ah, bw * bh)
-    return inter / smaller if smaller else 0.0
+    smaller = min(a[2] * a[3], b[2] * b[3])
+    return _intersection(a, b) / smaller if smaller else 0.0
 
 
 def _merge(faces: list[Face]) -> list[Face]:

@@ -267,3 +267,14 @@ def test_a_face_at_the_edge_is_cropped_with_its_border_repeated():
 
     assert crop.shape == (48, 48)
     assert crop[:, :10].min() == 200  # Beyond the left edge: the edge pixels, not black.
+
+
+def test_detections_that_overlap_or_nest_are_one_face_the_most_confident():
+    from ml.faces import _merge
+
+    whole = Face(Box(100, 100, 200, 260), 0.7)  # A coarse pass's box with hair and shoulders...
+    middle = Face(Box(150, 160, 100, 120), 0.9)  # ...and a finer pass's box of the same face.
+    other = Face(Box(400, 100, 100, 120), 0.8)
+
+    assert _merge([whole, middle, other]) == [middle, other]
+    assert _merge([Face(Box(0, 0, 100, 100), 0.6), Face(Box(10, 10, 100, 100), 0.9)]) == [Face(Box(10, 10, 100, 100), 0.9)]
