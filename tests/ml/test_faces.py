@@ -278,3 +278,13 @@ def test_detections_that_overlap_or_nest_are_one_face_the_most_confident():
 
     assert _merge([whole, middle, other]) == [middle, other]
     assert _merge([Face(Box(0, 0, 100, 100), 0.6), Face(Box(10, 10, 100, 100), 0.9)]) == [Face(Box(10, 10, 100, 100), 0.9)]
+
+
+def test_a_face_filling_a_640x480_upload_is_found_once(astronaut):
+    big = cv2.resize(astronaut, (1400, 1400), interpolation=cv2.INTER_LINEAR)  # Her face: ~240 px wide.
+    upload = np.ascontiguousarray(big[40:520, 300:940])
+
+    faces = yunet().detect(upload)
+
+    assert len(faces) == 1
+    assert 180 <= faces[0].box.w <= 320
