@@ -45,20 +45,25 @@ migrate: $(VENV)/.installed-base
 
 run: migrate
 	@echo "Create a user: sign up at http://$(HOST):$(PORT)/accounts/signup/ or run $(BIN)/python manage.py createsuperuser"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/uvicorn stressdetector.asgi:application --host $(HOST) --port $(PORT) --ws websockets --lifespan off \
+		--reload $(foreach dir,stressdetector accounts detection ml,--reload-dir $(dir))
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
 
 worker: $(VENV)/.installed-base
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379/0); without it tasks run inside 'make run'."; exit 1; }
-	$(BIN)/celery -A stressdetector worker --beat --schedule .celerybeat-schedule -l info
+	@# Beat (the periodic jobs) beside the worker, as its own process, stopped whenever the worker ends.
+	$(BIN)/celery -A stressdetector beat --schedule .celerybeat-schedule -l info & beat=$$!; \
+		trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/celery -A stressdetector worker -l info
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=stressdetector.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=stressdetector.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import User
-from detection.alerts import alert_rule_update
+from detection.alerts.services import alert_rule_update
+
+logger = logging.getLogger(__name__)
+
+SIGNUP_WINDOW_SECONDS = 60 * 60
+
+
+def _signup_key(address: str) -> str:
+    return f"signups:{address}"
+
+
+def signup_allowed(*, address: str) -> bool:
+    """Whether another account may be created from this address this hour
+    (SIGNUP_PER_HOUR_PER_ADDRESS). Counts in the cache; an unreachable cache lets it through, as
+    the API's throttles do."""
+    try:
+        return cache.get(_signup_key(address), 0) < settings.SIGNUP_PER_HOUR_PER_ADDRESS
+    except Exception:  # the cache backend's own errors (Redis, its sockets) vary by backend
+        logger.warning("Sign-up limit skipped: the cache is unreachable", exc_info=True)
+        return True
+
+
+def signup_count(*, address: str) -> None:
+    """Count an account created from this address; the count lapses an hour after the first."""
+    key = _signup_key(address)
+    try:
+        if not cache.add(key, 1, SIGNUP_WINDOW_SECONDS):
+            cache.incr(key)
+    except ValueError:  # the key lapsed between add and incr
+        cache.add(key, 1, SIGNUP_WINDOW_SECONDS)
+    except Exception:
+        logger.warning("Sign-up not counted: the cache is unreachable", exc_info=True)
 
 
 @transaction.atomic

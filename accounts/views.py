@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import AlertRuleForm, ProfileForm, SignupForm
 from accounts.models import User
-from accounts.services import user_create, user_update_profile
+from accounts.services import signup_allowed, signup_count, user_create, user_update_profile
 from accounts.tokens import api_token_create, api_token_list, api_token_revoke, api_tokens_revoke_all
-from detection.alerts import alert_rule_get, alert_rule_update, alert_send_test_sms
-from detection.sms import SmsError, sms_is_configured
+from detection.alerts.selectors import alert_rule_get
+from detection.alerts.services import alert_rule_update, alert_send_test_sms
+from detection.alerts.sms import SmsError, sms_is_configured
 
 
 @login_not_required
@@ -22,6 +23,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST":
         form = SignupForm(request.POST)
+        address = request.META.get("REMOTE_ADDR", "")
+        if not signup_allowed(address=address):
+            form.add_error(None, "Too many accounts have been created from your network in the last hour. Please try again later.")
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         if form.is_valid():
             user = user_create(
                 username=form.cleaned_data["username"],
@@ -30,6 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 phone_number=form.cleaned_data["phone_number"],
             )
+            signup_count(address=address)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.get_display_name()}! Your account is ready.")
             return redirect("home")

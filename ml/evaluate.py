@@ -2,8 +2,8 @@
 
     python -m ml.evaluate --data ../shared/datasets/fer2013/val [--weights ml/weights] [--json]
 
-Prints accuracy, per-class precision/recall/F1 and writes a confusion-matrix PNG. With
-``--json`` the last line printed is a JSON object with every figure.
+Prints accuracy, per-class precision/recall/F1; ``--confusion FILE`` also draws the confusion
+matrix as a PNG. With ``--json`` the last line printed is a JSON object with every figure.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", required=True, type=Path, help="an image-folder split (one folder per emotion)")
     parser.add_argument("--weights", type=Path, help="exported model directory (default: the shipped model)")
     parser.add_argument("--no-flip", dest="flip", action="store_false", help="disable flip averaging")
-    parser.add_argument("--confusion", type=Path, default=Path("confusion_matrix.png"))
+    parser.add_argument("--confusion", type=Path, help="also draw the confusion matrix into this PNG file")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of all figures")
     args = parser.parse_args(argv)
 
@@ -96,16 +96,18 @@ def main(argv: list[str] | None = None) -> int:
         model_version=classifier.version,
         faces_per_second=round(len(images) / seconds, 1),
         confusion_matrix=matrix.tolist(),
-        confusion_png=str(args.confusion),
+        confusion_png=str(args.confusion) if args.confusion else None,
     )
-    save_confusion_png(matrix, args.confusion, f"{classifier.version} on {args.data} - accuracy {report['accuracy']:.2%}")
+    if args.confusion:
+        save_confusion_png(matrix, args.confusion, f"{classifier.version} on {args.data} - accuracy {report['accuracy']:.2%}")
 
     print(f"{len(images)} images from {args.data}, model {classifier.version}, flip averaging {'on' if args.flip else 'off'}")
     print(f"accuracy {report['accuracy']:.2%}  macro F1 {report['macro_f1']:.3f}")
     print(f"{'emotion':<10}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for label, row in report["per_class"].items():
         print(f"{label:<10}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}{row['support']:>10}")
-    print(f"confusion matrix written to {args.confusion}")
+    if args.confusion:
+        print(f"confusion matrix written to {args.confusion}")
     if args.json:
         print(json.dumps(report))
     return 0

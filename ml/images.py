@@ -13,8 +13,11 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Images above this many pixels are refused before their pixels are decoded (a decompression
-# bomb: a tiny file that claims 20000x20000 pixels). 40 megapixels covers any real camera.
-MAX_PIXELS = 40_000_000
+# bomb: a tiny file that claims 20000x20000 pixels). JPEGs are decoded straight at a reduced
+# scale (1/2 to 1/8, whatever still covers MAX_SIDE), so a 200-megapixel phone photo costs what a
+# 12-megapixel one does; other formats are decoded whole, which 50 megapixels bounds.
+MAX_PIXELS = 50_000_000
+MAX_JPEG_PIXELS = 200_000_000
 # Analysis never needs more than this on the long side; larger images are scaled down once,
 # right after decoding, which bounds memory and time for every later step.
 MAX_SIDE = 2048
@@ -43,10 +46,14 @@ def _open(source) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(source, formats=ACCEPTED_FORMATS)
             width, height = image.size
-            if width * height > MAX_PIXELS:
+            limit = MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_PIXELS
+            if width * height > limit:
                 raise InvalidImageError(
-                    f"The image is too large ({width}x{height} pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels)."
+                    f"The image is too large ({width}x{height} pixels; the limit is {limit // 1_000_000} megapixels)."
                 )
+            target = _analysis_size(width, height)
+            if image.format == "JPEG" and target != (width, height):
+                image.draft(image.mode, target)
             image.load()
     except InvalidImageError:
         raise
@@ -78,15 +85,33 @@ def to_rgb_array(image: ImageInput) -> np.ndarray:
             rgba = pil.convert("RGBA")
             background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
             pil = Image.alpha_composite(background, rgba)
-        array = np.asarray(pil.convert("RGB"))
+        array = np.asarray(_to_8_bit(pil).convert("RGB"))
     height, width = array.shape[:2]
-    if min(height, width) < MIN_SIDE:
-        raise InvalidImageError(f"The image is too small ({width}x{height} pixels; faces need at least {MIN_SIDE}x{MIN_SIDE}).")
-    if max(height, width) > MAX_SIDE:
-        scale = MAX_SIDE / max(height, width)
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    size = _analysis_size(width, height)
+    if size != (width, height):
         array = np.asarray(Image.fromarray(array).resize(size, Image.Resampling.BILINEAR))
     return np.ascontiguousarray(array)
+
+
+def _analysis_size(width: int, height: int) -> tuple[int, int]:
+    """(width, height) scaled to at most MAX_SIDE on the long side; refuses a size with less
+    than MIN_SIDE on its short side, before or after that scaling (a 16x2,000,000 strip)."""
+    scale = min(1.0, MAX_SIDE / max(width, height))
+    size = (round(width * scale), round(height * scale))
+    if min(size) < MIN_SIDE:
+        what = "too small" if scale == 1.0 else "too narrow"
+        raise InvalidImageError(f"The image is {what} ({width}x{height} pixels; faces need at least {MIN_SIDE}x{MIN_SIDE}).")
+    return size
+
+
+def _to_8_bit(image: Image.Image) -> Image.Image:
+    """16-bit and 32-bit grayscale ("I;16", "I", "F") scaled to 8 bits: Pillow's own conversion
+    clips every value over 255, turning a 16-bit photo white."""
+    if image.mode not in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return image
+    pixels = np.asarray(image, dtype=np.float64)
+    top = 65535.0 if image.mode.startswith("I;16") or pixels.max(initial=0) > 255 else 255.0
+    return Image.fromarray(np.clip(pixels * (255.0 / top), 0, 255).round().astype(np.uint8), "L")
 
 
 def _array_to_rgb(array: np.ndarray) -> np.ndarray:

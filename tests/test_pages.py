@@ -57,3 +57,12 @@ def test_pages_load_bootstrap_from_this_server_not_a_cdn(client):
 )
 def test_the_vendored_libraries_are_served_as_static_files(path):
     assert finders.find(path)
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_site_icon_for_anyone(client):
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.redirect_chain[0][0].endswith("favicon.svg")
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)

@@ -22,11 +22,15 @@ async def database_check() -> None:
     await sync_to_async(_database)()
 
 
+class NotConfigured(Exception):
+    """The part is not used by this deployment (no REDIS_URL): nothing to check, and not an error."""
+
+
 async def redis_check() -> None:
     """Redis carries Celery's queue and results and the cache (the channel layer is checked
     on its own); without REDIS_URL there is nothing to check."""
     if not settings.REDIS_URL:
-        return
+        raise NotConfigured
     import redis.asyncio
 
     client = redis.asyncio.Redis.from_url(
@@ -75,6 +79,8 @@ CHECKS: dict[str, Callable[[], Awaitable[None]]] = {
 async def _run(check: Callable[[], Awaitable[None]]) -> str:
     try:
         await asyncio.wait_for(check(), timeout=settings.READY_CHECK_TIMEOUT_S)
+    except NotConfigured:
+        return "not configured"
     except TimeoutError:
         return f"error: no answer within {settings.READY_CHECK_TIMEOUT_S:g} s"
     except Exception as error:  # Any failure means "not ready"; say which and why.
@@ -83,6 +89,6 @@ async def _run(check: Callable[[], Awaitable[None]]) -> str:
 
 
 async def readiness() -> dict[str, str]:
-    """Each check's name and "ok" or "error: <why>"."""
+    """Each check's name and "ok", "not configured" or "error: <why>"."""
     results = await asyncio.gather(*(_run(check) for check in CHECKS.values()))
     return dict(zip(CHECKS, results))

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from stressdetector.settings.environment import Env
 
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.PrivateResponsesMiddleware",
     # Every view needs a logged-in user unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -92,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "detection.context_processors.navigation",
+                "detection.alerts.context_processors.navigation",
             ],
             "libraries": {"ui": "stressdetector.templatetags.ui"},
         },
@@ -144,11 +149,17 @@ REDIS_CONNECT_TIMEOUT_S = env.float("REDIS_CONNECT_TIMEOUT", default=2.0)
 REDIS_SOCKET_TIMEOUT_S = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
 
 if REDIS_URL:
+    # Pools that Django's cache and channels_redis build themselves give their connections no
+    # retries, so after a Redis restart the first command on each pooled (now dead) connection
+    # failed: a WebSocket connect answered HTTP 500. A failed command is tried again on a fresh
+    # connection, three times at most, 50 ms to 0.5 s apart.
+    _redis_retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)
+    _async_redis_retry = AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), 3)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S, "socket_timeout": REDIS_SOCKET_TIMEOUT_S},
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S, "socket_timeout": REDIS_SOCKET_TIMEOUT_S, "retry": _redis_retry},
         }
     }
     CHANNEL_LAYERS = {
@@ -163,6 +174,7 @@ if REDIS_URL:
                         "address": REDIS_URL,
                         "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT_S,
                         "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S,
+                        "retry": _async_redis_retry,
                     }
                 ]
             },
@@ -184,7 +196,7 @@ if not CELERY_TASK_ALWAYS_EAGER and not REDIS_URL:
 # process, after the request that queued them has answered; 0 runs them inside the request.
 INPROCESS_TASK_THREADS = env.int("INPROCESS_TASK_THREADS", default=2)
 
-# Housekeeping (detection/maintenance.py): how often it runs (0: never on the web process), when
+# Housekeeping (detection/analyses/maintenance.py): how often it runs (0: never on the web process), when
 # an unfinished analysis counts as stuck (queued again once, then failed), and how old a file no
 # analysis refers to must be before it is removed.
 MAINTENANCE_INTERVAL_SECONDS = env.int("MAINTENANCE_INTERVAL_SECONDS", default=300)
@@ -251,9 +263,13 @@ AXES_VERBOSE = False
 # The address is REMOTE_ADDR; behind a proxy, uvicorn --proxy-headers (docker/start-web) sets it
 # from X-Forwarded-For.
 
+# Passwords: at least PASSWORD_MIN_LENGTH characters, not like the username or e-mail, not all
+# digits, and not one of the 20,000 most common passwords of leaked password lists (Django ships
+# that list; nothing is looked up over the network).
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -300,6 +316,8 @@ STORAGES = {
 # --- Internationalisation --------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+# 24-hour times in the admin too, as on every page (stressdetector/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["stressdetector.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -370,7 +388,7 @@ ANALYSIS_URL_ALLOWED_HOSTS = env.list("ANALYSIS_URL_ALLOWED_HOSTS", default=[])
 # A directory with an exported model; empty means the model shipped in ml/.
 ML_WEIGHTS_DIR = env.str("ML_WEIGHTS_DIR", default="")
 # A face whose most likely emotion has a (calibrated) probability below this is shown as
-# "uncertain" and gets no emotion-specific advice (detection/presentation.py).
+# "uncertain" and gets no emotion-specific advice (detection/core/presentation.py).
 EMOTION_UNCERTAIN_BELOW = env.float("EMOTION_UNCERTAIN_BELOW", default=0.40)
 
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
@@ -381,7 +399,7 @@ TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
 # Where the Twilio client sends requests; empty means Twilio itself. Tests point it at a fake.
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
 
-# The live camera (detection/consumers.py): the largest JPEG frame accepted, the most frames a
+# The live camera (detection/live/consumers.py): the largest JPEG frame accepted, the most frames a
 # second one connection may send, how often a live session's progress is saved, and how many
 # frames the whole process analyses at once (threads; each connection has at most one frame
 # waiting, so the queue is bounded by the number of connections).
@@ -393,6 +411,17 @@ LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 # --- Security --------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in browser is signed out after this many minutes without a request (0: only when the
+# session cookie's two weeks run out). accounts/middleware.py pushes the expiry back.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+if SESSION_IDLE_MINUTES:
+    SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Accounts one address may create in an hour (the sign-up form).
+SIGNUP_PER_HOUR_PER_ADDRESS = env.int("SIGNUP_PER_HOUR_PER_ADDRESS", default=5)
+
+# The largest request body any view accepts: an upload at its limit plus the rest of its form.
+# Bodies over it are refused with 413 before they are read (stressdetector/body_limit.py).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=ANALYSIS_MAX_UPLOAD_BYTES + 1024 * 1024)
 
 # Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images from
 # this site only (everything is vendored under static/), no inline script or style, no plugins,

@@ -1,3 +1,6 @@
+import datetime as dt
+
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 
 from accounts.models import User
@@ -43,3 +46,14 @@ def test_a_user_who_is_not_staff_cannot_use_the_admin(alice_client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+
+def test_the_admin_writes_times_on_the_24_hour_clock(admin_client, admin_user, alice):
+    entry = LogEntry.objects.log_actions(admin_user.pk, [alice], CHANGE, change_message="Changed", single_object=True)
+    LogEntry.objects.filter(pk=entry.pk).update(action_time=dt.datetime(2026, 12, 1, 14, 58, tzinfo=dt.UTC))
+
+    html = admin_client.get(reverse("admin:accounts_user_history", args=[alice.pk])).content.decode()
+
+    assert "1 Dec 2026, 14:58" in html
+    assert "p.m." not in html

@@ -82,6 +82,7 @@ def test_it_rejects_a_taken_email(client, alice):
         ("password123", "too common"),
         ("84736251", "entirely numeric"),
         ("k9#x", "too short"),
+        ("k9#xQ2!mZ7r", "at least 12 characters"),
         ("carol@example.com", "too similar"),
     ],
 )
@@ -142,3 +143,22 @@ def test_it_sends_a_logged_in_user_home(alice_client):
 
     assert response.status_code == 302
     assert response.url == reverse("home")
+
+
+@pytest.mark.django_db
+def test_one_address_may_create_only_so_many_accounts_an_hour(settings):
+    settings.SIGNUP_PER_HOUR_PER_ADDRESS = 2
+    address = "198.51.100.23"
+
+    statuses = [
+        Client(REMOTE_ADDR=address).post(URL, signup_data(username=name, email=f"{name}@example.com")).status_code
+        for name in ("dave", "erin", "frank")
+    ]
+    refused = Client(REMOTE_ADDR=address).post(URL, signup_data(username="grace", email="grace@example.com"))
+    elsewhere = Client(REMOTE_ADDR="198.51.100.24").post(URL, signup_data(username="heidi", email="heidi@example.com"))
+
+    assert statuses == [302, 302, 429]
+    assert refused.status_code == 429
+    assert "Too many accounts" in refused.content.decode()
+    assert elsewhere.status_code == 302
+    assert sorted(User.objects.values_list("username", flat=True)) == ["dave", "erin", "heidi"]

@@ -1,4 +1,4 @@
-"""`make run`'s setup in a subprocess: `manage.py runserver` (daphne) with the base settings, a
+"""`make run`'s setup in a subprocess: uvicorn with the base settings, a
 SQLite file, tasks in-process and no Redis; for tests of what happens when many people use it
 at once, or when it is killed."""
 
@@ -51,7 +51,9 @@ class DefaultServer:
         return response.json()["token"]
 
     def start(self) -> None:
-        command = [sys.executable, str(REPO / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{self.port}"]
+        # As `make run` serves it, without the reloader.
+        command = [sys.executable, "-m", "uvicorn", "stressdetector.asgi:application", "--port", str(self.port)]
+        command += ["--ws", "websockets", "--lifespan", "off"]
         self.process = subprocess.Popen(command, env=self.env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while True:
@@ -60,7 +62,7 @@ class DefaultServer:
                 return
             except requests.ConnectionError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"runserver did not start: {self.process.stderr.read().decode()[-2000:]}") from None
+                    raise RuntimeError(f"the server did not start: {self.process.stderr.read().decode()[-2000:]}") from None
                 time.sleep(0.3)
 
     def kill(self) -> None:

@@ -82,3 +82,39 @@ def test_large_images_are_scaled_down_once_keeping_their_aspect():
     array = to_rgb_array(np.zeros((3000, 6000, 3), np.uint8))
 
     assert array.shape == (MAX_SIDE // 2, MAX_SIDE, 3)
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_16_bit_grayscale_png_keeps_its_tones():
+    ramp = (np.arange(64, dtype=np.uint16) * 1024)[None, :].repeat(32, axis=0)  # 0 .. 64512
+
+    array = to_rgb_array(png_bytes(Image.fromarray(ramp)))
+
+    assert array[0, 0].tolist() == [0, 0, 0]
+    assert array[0, 32, 0] == round(32 * 1024 * 255 / 65535)
+    assert array[0, 63, 0] == 251
+
+
+def test_a_strip_too_narrow_once_scaled_is_refused_before_decoding():
+    with pytest.raises(InvalidImageError, match="too narrow"):
+        to_rgb_array(png_header_claiming(16, 2_000_000))
+
+
+def test_a_48_megapixel_jpeg_is_scaled_down_not_refused():
+    # A phone photo's size; JPEG decodes it at a reduced scale straight away.
+    photo = Image.new("RGB", (8000, 6000), (90, 140, 200))
+
+    array = to_rgb_array(jpeg_bytes(photo, quality=50))
+
+    assert array.shape == (1536, MAX_SIDE, 3)
+    assert abs(int(array[700, 1000, 2]) - 200) <= 3
+
+
+def test_a_png_over_the_decoded_pixel_limit_is_still_refused():
+    with pytest.raises(InvalidImageError, match="too large"):
+        to_rgb_array(png_header_claiming(8000, 8000))

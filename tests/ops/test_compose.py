@@ -37,7 +37,7 @@ def config() -> dict:
 
 
 def test_the_whole_set_is_there(config):
-    assert set(config["services"]) == {"migrate", "web", "worker", "postgres", "redis"}
+    assert set(config["services"]) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
 
 
 def test_every_long_running_service_has_a_healthcheck(config):
@@ -91,7 +91,19 @@ def test_every_command_the_containers_run_is_an_executable_script_here():
     text = COMPOSE_FILE.read_text() + (ROOT / "docker" / "Dockerfile").read_text()
     scripts = set(re.findall(r"\bdocker/[a-z-]+\b", text)) - {"docker/compose", "docker/Dockerfile"}
 
-    expected = {"migrate", "start-web", "start-worker", "worker-health", "probe", "collectstatic"}
+    expected = {"migrate", "start-web", "start-worker", "start-beat", "worker-health", "probe", "collectstatic"}
     assert scripts == {f"docker/{name}" for name in expected}
     for script in scripts:
         assert os.access(ROOT / script, os.X_OK), script
+
+
+def test_one_beat_schedules_for_all_workers(config):
+    assert config["services"]["beat"]["command"] in ("docker/start-beat", ["docker/start-beat"])
+    assert "--beat" not in (ROOT / "docker" / "start-worker").read_text()
+
+
+def test_redis_keeps_the_queue_across_a_restart(config):
+    redis = config["services"]["redis"]
+    command = " ".join(redis["command"]) if isinstance(redis["command"], list) else redis["command"]
+    assert "--appendonly yes" in command
+    assert any(":/data" in str(volume) or (isinstance(volume, dict) and volume.get("target") == "/data") for volume in redis["volumes"])

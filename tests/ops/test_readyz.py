@@ -2,6 +2,7 @@
 an unreachable database."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -33,8 +34,19 @@ def test_it_is_ready_when_every_part_works(db, loaded_model):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "redis": "ok", "channel_layer": "ok", "model": "ok"},
+        "checks": {"database": "ok", "redis": "ok" if settings.REDIS_URL else "not configured", "channel_layer": "ok", "model": "ok"},
     }
+
+
+@pytest.mark.slow
+def test_without_redis_it_says_redis_is_not_configured(db, loaded_model, settings):
+    settings.REDIS_URL = ""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+    response = Client().get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["redis"] == "not configured"
 
 
 @pytest.mark.slow

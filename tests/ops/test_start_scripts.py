@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from detection.services import QUEUE_UNAVAILABLE_MESSAGE
+from detection.analyses.services import QUEUE_UNAVAILABLE_MESSAGE
 from tests.detection.live_support import face_frame_jpeg
 from tests.helpers import PASSWORD, SETTINGS_ENV_VARS
 from tests.ops.support import RedisServer, free_port
@@ -198,6 +198,8 @@ def test_the_worker_answers_its_healthcheck_and_serves_task_metrics(script_env, 
     script_env.update(REDIS_URL=redis_server.url, CELERY_METRICS_PORT=str(metrics_port), WORKER_CONCURRENCY="1")
     assert run_script("migrate", script_env).returncode == 0
     log = tmp_path / "worker.log"
+    # A second worker on the same host, under a name of its own, must not take the first's.
+    other_env = {**script_env, "WORKER_NAME": "other", "CELERY_METRICS_PORT": str(free_port())}
     try:
         with started("start-worker", script_env, log):
             wait_for(lambda: run_script("worker-health", script_env).returncode == 0, "the worker answering its healthcheck", log)
@@ -216,6 +218,10 @@ def test_the_worker_answers_its_healthcheck_and_serves_task_metrics(script_env, 
                 return status == 200 and sample in body
 
             wait_for(ping_timed, "the ping task in the worker's metrics", log, timeout=60)
+            other_log = tmp_path / "other.log"
+            with started("start-worker", other_env, other_log):
+                wait_for(lambda: run_script("worker-health", other_env).returncode == 0, "the other worker answering", other_log)
+                assert run_script("worker-health", script_env).returncode == 0
         redis_server.stop()
         assert run_script("worker-health", script_env).returncode != 0
     finally:
