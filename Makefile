@@ -1,8 +1,14 @@
 # Stress Detector: `make run` serves the platform, `make test` checks it.
-# Both create .venv on first use and reinstall only when a requirements file changes.
+# Both create a virtualenv on first use and reinstall only when a requirements file changes.
+# Any CPython 3.11-3.13 works: PYTHON is the newest of python3.13 ... python3.11, python3 on PATH
+# that runs and is one of those (override: make test PYTHON=/path/to/python3.13). VENV defaults
+# to .venv; give each Python its own, e.g. make test PYTHON=python3.13 VENV=.venv-3.13 (.ci/run
+# tests 3.11 and 3.13 that way).
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	$$p -c '$(SUPPORTED_PYTHON)' 2>/dev/null && command -v $$p && break; done)
+VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -17,9 +23,12 @@ help:
 	@echo "make worker   a Celery worker (needs REDIS_URL)"
 	@echo "make lint     ruff only"
 	@echo "make migrate  apply database migrations"
-	@echo "make clean    remove .venv and caches (keeps db.sqlite3 and media/)"
+	@echo "make clean    remove $(VENV) and caches (keeps db.sqlite3 and media/)"
+	@echo "PYTHON=... VENV=...  which Python 3.11-3.13 and which virtualenv (default: newest Python, .venv)"
 
 $(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Stress Detector needs CPython 3.11-3.13 and found none on PATH; pass one: make $(MAKECMDGOALS) PYTHON=/path/to/python3.13"; exit 1; }
+	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' || { echo "Stress Detector needs CPython 3.11-3.13; $(PYTHON) is not one of them."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # Stamp files record which requirements were installed into .venv.

@@ -30,9 +30,9 @@ def frame_with_one_face(width: int = 640, height: int = 480) -> np.ndarray:
 
 
 def limit_threads(threads: int) -> None:
-    """Run TensorFlow, OpenCV and yuface's OpenMP on ``threads`` threads (before they start)."""
+    """Run TensorFlow, OpenCV and libfacedetection's OpenMP on ``threads`` threads (before they start)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ["OMP_NUM_THREADS"] = str(threads)  # yuface's OpenMP, read when it loads.
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # libfacedetection's OpenMP, read when it loads.
     import cv2
     import tensorflow as tf
 

