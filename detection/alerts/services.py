@@ -107,6 +107,7 @@ def alert_create(
     window_frames: int,
     stress: float,
     live_session_id: int | None = None,
+    person: int | None = None,
     analysis: Analysis | None = None,
 ) -> Alert | None:
     """Store an alert and queue its SMS, unless alerts are off or one fired within the
@@ -128,12 +129,14 @@ def alert_create(
         alert = Alert.objects.create(
             owner=owner,
             live_session_id=live_session_id,
+            person=person,
             analysis=analysis,
             rule=alert_rule_to_dict(rule),
             stress_frames=stress_frames,
             window_frames=window_frames,
             stress=round(stress, 4),
-            message=_alert_message(rule=rule, stress_frames=stress_frames, window_frames=window_frames, stress=stress, analysis=analysis),
+            message=_alert_message(rule=rule, stress_frames=stress_frames, window_frames=window_frames, stress=stress, analysis=analysis,
+                                   person=person),
             status=status,
         )
         transaction.on_commit(lambda: alert_publish(alert=alert))
@@ -142,11 +145,14 @@ def alert_create(
     return alert
 
 
-def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, stress: float, analysis: Analysis | None) -> str:
+def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, stress: float, analysis: Analysis | None,
+                   person: int | None = None) -> str:
     if analysis is not None:
         return f"Stress Detector: high stress ({stress:.0%}) in an analysed image."
     emotions = ", ".join(rule.emotions)
-    return f"Stress Detector: sustained stress, {stress_frames} of the last {window_frames} frames showed {emotions} (stress {stress:.0%})."
+    who = f"person {person}: " if person is not None else ""
+    return (f"Stress Detector: sustained stress, {who}{stress_frames} of the last {window_frames} frames showed {emotions} "
+            f"(stress {stress:.0%}).")
 
 
 SMS_QUEUE_UNAVAILABLE = "Not sent: the task queue was unavailable."
@@ -250,6 +256,7 @@ def alert_to_dict(alert: Alert) -> dict:
         "status_display": alert.get_status_display(),
         "error": alert.error,
         "live_session": alert.live_session_id,
+        "person": alert.person,
         "analysis": alert.analysis_id,
     }
 
