@@ -53,6 +53,16 @@ def live_socket(cookie: str | None = None) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, "/ws/live/", headers=headers)
 
 
+def stream_socket(authorization: str | None = None, *, cookie: str | None = None) -> WebsocketCommunicator:
+    """A program's client for /ws/v1/stream/: no Origin, an ``Authorization`` header if given."""
+    headers = [(b"host", b"localhost")]
+    if authorization:
+        headers.append((b"authorization", authorization.encode()))
+    if cookie:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, "/ws/v1/stream/", headers=headers)
+
+
 def redis_channel_layers() -> dict:
     """CHANNEL_LAYERS for channels_redis, with a prefix of its own so tests cannot cross-talk."""
     return {
