@@ -31,6 +31,19 @@ def face_frame(width: int = 640, height: int = 480) -> Image.Image:
     return frame
 
 
+def two_faces_frame(width: int = 640, height: int = 480) -> Image.Image:
+    """Two astronauts side by side: two faces about 60 px wide, one in each half."""
+    from skimage import data
+
+    photo = Image.fromarray(data.astronaut())
+    photo.thumbnail((width // 2, height))
+    frame = Image.new("RGB", (width, height), (32, 32, 32))
+    top = (height - photo.height) // 2
+    frame.paste(photo, (0, top))
+    frame.paste(photo, (width // 2, top))
+    return frame
+
+
 @functools.cache
 def face_frame_jpeg(width: int = 640, height: int = 480) -> bytes:
     frame = face_frame(width, height)
