@@ -14,7 +14,8 @@ class DetectedFaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DetectedFace
-        fields = ["index", "box", "dominant_emotion", "confidence", "stress", "probabilities"]
+        # person: the live tracker's person id, for the faces of a live snapshot (null otherwise).
+        fields = ["index", "person", "box", "dominant_emotion", "confidence", "stress", "probabilities"]
 
     def get_box(self, face: DetectedFace) -> dict[str, int]:
         return {"x": face.x, "y": face.y, "w": face.w, "h": face.h}

@@ -105,7 +105,7 @@ class _Echo:
 
 CSV_COLUMNS = [
     "analysis_id", "created_at", "source", "source_url", "status", "error", "model_version",
-    "image_stress", "image_dominant_emotion", "face_index", "face_x", "face_y", "face_w", "face_h",
+    "image_stress", "image_dominant_emotion", "face_index", "face_person", "face_x", "face_y", "face_w", "face_h",
     "face_dominant_emotion", "face_confidence", "face_stress", *[f"p_{label}" for label in EMOTIONS],
 ]  # fmt: skip
 
@@ -129,7 +129,7 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
             if not faces:
                 yield writer.writerow(base + [""] * (len(CSV_COLUMNS) - len(base)))
             for face in faces:
-                box = [face.index, face.x, face.y, face.w, face.h]
+                box = [face.index, "" if face.person is None else face.person, face.x, face.y, face.w, face.h]
                 scores = [face.dominant_emotion, _number(face.confidence), _number(face.stress)]
                 probabilities = [_number(face.probabilities.get(label)) for label in EMOTIONS]
                 yield writer.writerow(base + box + scores + probabilities)

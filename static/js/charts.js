@@ -140,7 +140,8 @@ export function timelineChart(canvas, { labels, series, stress, xTitle }) {
 
 // One stress line per person over a moving window of real time: points are {x: epoch ms, y};
 // the caller moves the window (setPeopleWindow) and adds people (personDataset).
-export function peopleStressChart(canvas) {
+// formatX writes an x value (default: epoch ms as a clock time).
+export function peopleStressChart(canvas, { formatX = (value) => formatTime(new Date(value)), xTitle = "" } = {}) {
   return track(new window.Chart(canvas, {
     type: "line",
     data: { datasets: [] },
@@ -150,14 +151,14 @@ export function peopleStressChart(canvas) {
       parsing: false,
       interaction: { mode: "nearest", axis: "x", intersect: false },
       scales: {
-        x: { type: "linear", ticks: { maxTicksLimit: 7, maxRotation: 0, callback: (value) => formatTime(new Date(value)) } },
+        x: { type: "linear", title: { display: Boolean(xTitle), text: xTitle }, ticks: { maxTicksLimit: 7, maxRotation: 0, callback: formatX } },
         y: PERCENT_AXIS,
       },
       plugins: {
         legend: LINE_LEGEND,
         tooltip: {
           callbacks: {
-            title: (items) => (items.length ? formatTime(new Date(items[0].parsed.x)) : ""),
+            title: (items) => (items.length ? formatX(items[0].parsed.x) : ""),
             label: (item) => `${item.dataset.label}: ${percent(item.parsed.y)}`,
           },
         },
