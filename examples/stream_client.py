@@ -5,7 +5,7 @@ emotion, frame by frame.
     python examples/stream_client.py --token KEY 0                          # webcam 0
     python examples/stream_client.py --url wss://example.org/ws/v1/stream/ --token KEY --fps 5 video.mp4
 
-Create the token on your profile page (API tokens) or with ``POST /api/v1/auth/tokens/``. Needs
+Create the token on your profile page (API tokens) or with ``POST /api/v1/auth/token/``. Needs
 ``websockets`` and ``opencv-python-headless`` (both in the project's requirements). The protocol is
 in the README ("Streaming API"). At the end it prints the round trip per frame (send to reply)
 and the session's page.
