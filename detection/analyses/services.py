@@ -195,13 +195,16 @@ def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis
     except BaseException:
         _delete_file(analysis.annotated)
         raise
+    _check_alerts(current)
+    return current
 
+
+def _check_alerts(analysis: Analysis) -> None:
     try:
-        alerts_check_analysis(analysis=current)
+        alerts_check_analysis(analysis=analysis)
     except Exception:
         # The analysis is saved and stands; a failing alert must not turn it into an error.
-        logger.exception("Checking stress alerts for analysis %s failed", current.pk)
-    return current
+        logger.exception("Checking stress alerts for analysis %s failed", analysis.pk)
 
 
 def _store_result(analysis: Analysis, result: AnalysisResult, people: list[int] | None = None) -> None:
@@ -254,10 +257,7 @@ def analysis_create_from_live_frame(*, owner: User, result: AnalysisResult, peop
         _delete_file(analysis.original)
         _delete_file(analysis.annotated)
         raise
-    try:
-        alerts_check_analysis(analysis=analysis)
-    except Exception:
-        logger.exception("Checking stress alerts for analysis %s failed", analysis.pk)
+    _check_alerts(analysis)
     return analysis
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ml.emotions import EMOTIONS, stress_score
 from ml.pipeline import AnalysisResult
-from ml.tracking import TrackedFace
+from ml.tracking import FORGET_SECONDS, TrackedFace
 
 # The timeline keeps one point per second; past this many points, neighbours are merged
 # (two seconds a point, then four...), so a long session's row stays small.
@@ -26,8 +26,9 @@ TIMELINE_MAX_POINTS = 1800
 # People recorded per session (each id the tracker gives out is one; a crowd passing by a
 # camera for hours would otherwise grow the row without bound). Later ones count in the totals.
 MAX_PEOPLE = 50
-# Frames of one person less than this far apart count as continuous time in view.
-IN_VIEW_GAP_SECONDS = 1.0
+# Frames of one person this close count as continuous time in view: as long as the tracker keeps
+# their id (on a slow connection frames can be a second or more apart).
+IN_VIEW_GAP_SECONDS = FORGET_SECONDS
 
 
 @dataclass

@@ -9,26 +9,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
-from detection.analyses.inference import analyze_image
 from detection.models import Alert, AlertRule, Analysis, LiveSession
 from ml.emotions import EMOTIONS
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
 from tests.detection.live_support import face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
 
 # Loading the model and analysing frames takes a few seconds.
-pytestmark = [pytest.mark.slow]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def loaded_model():
-    """Load the model once, before any socket is waiting on it."""
-    analyze_image(face_frame_jpeg())
-
-
-@pytest.fixture(autouse=True)
-def committed_rows(transactional_db):
-    """The consumer reaches the database from other threads and closes connections it finds in
-    a transaction (channels' database_sync_to_async), so these tests commit for real."""
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("loaded_model", "committed_rows")]
 
 
 @pytest.fixture

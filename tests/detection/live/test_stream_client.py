@@ -11,18 +11,10 @@ import numpy as np
 import pytest
 
 from accounts.tokens import api_token_create
-from detection.analyses.inference import analyze_image
 from detection.models import LiveSession
-from tests.detection.live_support import face_frame_jpeg, live_server_url, two_faces_frame
+from tests.detection.live_support import live_server_url, two_faces_frame
 
-pytestmark = [pytest.mark.slow]
-
-@pytest.fixture(autouse=True, scope="module")
-def loaded_model():
-    """Loaded before streaming: a first frame waiting seconds for the model would be more than
-    the tracker's 2 s, and the people would come back as new ones."""
-    analyze_image(face_frame_jpeg())
-
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("loaded_model", "committed_rows")]
 
 CLIENT = Path(__file__).resolve().parents[3] / "examples" / "stream_client.py"
 

@@ -8,23 +8,12 @@ from asgiref.sync import async_to_sync
 from django.urls import reverse
 
 from accounts.tokens import api_token_create
-from detection.analyses.inference import analyze_image
 from detection.live import consumers
 from detection.models import LiveSession
 from ml.emotions import EMOTIONS
 from tests.detection.live_support import face_frame_jpeg, session_cookie, stream_socket
 
-pytestmark = [pytest.mark.slow]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def loaded_model():
-    analyze_image(face_frame_jpeg())
-
-
-@pytest.fixture(autouse=True)
-def committed_rows(transactional_db):
-    """The consumer reaches the database from other threads, so these tests commit for real."""
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("loaded_model", "committed_rows")]
 
 
 @pytest.fixture(autouse=True)
