@@ -76,6 +76,15 @@ def stream_socket(authorization: str | None = None, *, cookie: str | None = None
     return WebsocketCommunicator(application, "/ws/v1/stream/", headers=headers)
 
 
+async def connected(socket: WebsocketCommunicator) -> tuple[WebsocketCommunicator, dict]:
+    """``socket`` connected, and the ``session`` message the server greets it with."""
+    accepted, _ = await socket.connect(timeout=10)
+    assert accepted
+    hello = await socket.receive_json_from(timeout=5)
+    assert hello["type"] == "session"
+    return socket, hello
+
+
 def redis_channel_layers() -> dict:
     """CHANNEL_LAYERS for channels_redis, with a prefix of its own so tests cannot cross-talk."""
     return {

@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from detection.models import Alert, AlertRule, Analysis, LiveSession
 from ml.emotions import EMOTIONS
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
-from tests.detection.live_support import face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
+from tests.detection.live_support import connected, face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
 
 # Loading the model and analysing frames takes a few seconds.
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("loaded_model", "committed_rows")]
@@ -29,12 +29,7 @@ def alice_cookie(alice) -> str:
 
 
 async def open_socket(cookie: str):
-    socket = live_socket(cookie)
-    connected, _ = await socket.connect(timeout=10)
-    assert connected
-    hello = await socket.receive_json_from(timeout=5)
-    assert hello["type"] == "session"
-    return socket, hello
+    return await connected(live_socket(cookie))
 
 
 async def send_frame(socket, frame: bytes) -> dict:
@@ -45,13 +40,13 @@ async def send_frame(socket, frame: bytes) -> dict:
 def test_an_anonymous_socket_is_closed():
     async def scenario():
         socket = live_socket()
-        connected, code = await socket.connect()
+        accepted, code = await socket.connect()
         await socket.disconnect()
-        return connected, code
+        return accepted, code
 
-    connected, code = async_to_sync(scenario)()
+    accepted, code = async_to_sync(scenario)()
 
-    assert connected is False
+    assert accepted is False
     assert code == 4401
     assert not LiveSession.objects.exists()
 

@@ -11,7 +11,7 @@ from accounts.tokens import api_token_create
 from detection.live import consumers
 from detection.models import LiveSession
 from ml.emotions import EMOTIONS
-from tests.detection.live_support import face_frame_jpeg, session_cookie, stream_socket
+from tests.detection.live_support import connected, face_frame_jpeg, session_cookie, stream_socket
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("loaded_model", "committed_rows")]
 
@@ -27,12 +27,7 @@ def alice_token(alice) -> str:
 
 
 async def open_stream(authorization: str):
-    socket = stream_socket(authorization)
-    connected, _ = await socket.connect(timeout=10)
-    assert connected
-    hello = await socket.receive_json_from(timeout=5)
-    assert hello["type"] == "session"
-    return socket, hello
+    return await connected(stream_socket(authorization))
 
 
 async def refusal(socket) -> dict:
