@@ -66,6 +66,7 @@ async def reply_to_frame(socket) -> dict:
 async def stream(args: argparse.Namespace) -> int:
     headers = {"Authorization": f"Token {args.token}"}
     round_trips: list[float] = []
+    server_ms: list[float] = []  # The server's own analysis time per frame.
     try:
         async with connect(args.url, additional_headers=headers, max_size=2**20) as socket:
             session = json.loads(await socket.recv())
@@ -84,6 +85,7 @@ async def stream(args: argparse.Namespace) -> int:
                 if reply["type"] == "error":
                     print(f"frame {reply.get('frame')}: refused ({reply['code']}: {reply['message']})")
                 else:
+                    server_ms.append(reply["ms"])
                     print(f"frame {reply['frame']} t={reply['t']:.1f}s: {describe(reply)}")
                 await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
             await socket.send(json.dumps({"type": "stop"}))
@@ -97,7 +99,8 @@ async def stream(args: argparse.Namespace) -> int:
     if round_trips:
         ordered = sorted(round_trips)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        print(f"{len(round_trips)} frames, round trip median {statistics.median(round_trips):.1f} ms, p95 {p95:.1f} ms")
+        print(f"{len(round_trips)} frames, round trip median {statistics.median(round_trips):.1f} ms, p95 {p95:.1f} ms"
+              f" (analysis on the server: median {statistics.median(server_ms or [0]):.1f} ms)")
     print(f"session {session['id']}: {message['url'] or 'not kept (no frame analysed)'}")
     return 0
 
