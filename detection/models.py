@@ -95,6 +95,8 @@ class DetectedFace(models.Model):
     stress = models.FloatField()
     # How sure the detector is that this is a face (1.0 for faces stored before it was kept).
     detection_score = models.FloatField(default=1.0)
+    # The person id the live tracker gave this face (live snapshots only).
+    person = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["analysis", "index"]
@@ -113,6 +115,10 @@ class DetectedFace(models.Model):
 
 
 class LiveSession(models.Model):
+    class Client(models.TextChoices):
+        BROWSER = "browser", "Live camera page"
+        STREAM = "stream", "Streaming API"
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sessions")
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -125,6 +131,10 @@ class LiveSession(models.Model):
     stress_sum = models.FloatField(default=0.0)
     peak_stress = models.FloatField(default=0.0)
     timeline = models.JSONField(default=list, blank=True)  # One point per second: {"t", "stress", "dominant", "shares"}
+    client = models.CharField(max_length=16, choices=Client.choices, default=Client.BROWSER)
+    # One entry per person the tracker followed: a summary and a timeline (one point per second);
+    # see detection.live.tracker.PersonRecord.to_dict.
+    people = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -185,6 +195,8 @@ class Alert(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     live_session = models.ForeignKey(LiveSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
+    # The person of the live session whose stress fired the alert.
+    person = models.PositiveSmallIntegerField(null=True, blank=True)
     analysis = models.ForeignKey(Analysis, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
     created_at = models.DateTimeField(auto_now_add=True)
     rule = models.JSONField(default=dict)  # The rule as it was when the alert fired.

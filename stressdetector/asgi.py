@@ -17,14 +17,25 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stressdetector.settings.base")
 django_asgi_app = get_asgi_application()
 
 from detection.analyses.maintenance import start_in_process_maintenance  # noqa: E402
-from detection.live.routing import websocket_urlpatterns  # noqa: E402
+from detection.live.routing import TOKEN_WEBSOCKET_PREFIX, token_websocket_urlpatterns, websocket_urlpatterns  # noqa: E402
 from stressdetector.body_limit import RequestBodyLimit  # noqa: E402
 from stressdetector.websocket import SameOriginValidator  # noqa: E402
+
+browser_websockets = SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+# Programs authenticate with an API token, never with cookies, so no other site can act with a
+# visitor's session through these routes and the origin check does not apply to them.
+program_websockets = URLRouter(token_websocket_urlpatterns)
+
+
+async def websocket_application(scope, receive, send):
+    is_program = scope["path"].startswith(TOKEN_WEBSOCKET_PREFIX)
+    return await (program_websockets if is_program else browser_websockets)(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": websocket_application,
     }
 )
 

@@ -109,6 +109,7 @@ def alert_create(
     window_frames: int,
     stress: float,
     live_session_id: int | None = None,
+    person: int | None = None,
     analysis: Analysis | None = None,
 ) -> Alert | None:
     """Store an alert and queue its SMS, unless alerts are off or one fired within the
@@ -130,12 +131,14 @@ def alert_create(
         alert = Alert.objects.create(
             owner=owner,
             live_session_id=live_session_id,
+            person=person,
             analysis=analysis,
             rule=alert_rule_to_dict(rule),
             stress_frames=stress_frames,
             window_frames=window_frames,
             stress=round(stress, 4),
-            message=_alert_message(rule=rule, stress_frames=stress_frames, window_frames=window_frames, stress=stress, analysis=analysis),
+            message=_alert_message(rule=rule, stress_frames=stress_frames, window_frames=window_frames, stress=stress, analysis=analysis,
+                                   person=person),
             status=status,
         )
         transaction.on_commit(lambda: alert_publish(alert=alert))
@@ -144,13 +147,15 @@ def alert_create(
     return alert
 
 
-def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, stress: float, analysis: Analysis | None) -> str:
+def _alert_message(*, rule: AlertRule, stress_frames: int, window_frames: int, stress: float, analysis: Analysis | None,
+                   person: int | None = None) -> str:
     # The level's word and the percentage are ml.headline's, as on every badge.
     if analysis is not None:
         return f"Stress Detector: an analysed image shows {stress_words(stress)}."
     emotions = ", ".join(rule.emotions)
+    who = f"person {person}: " if person is not None else ""
     return (
-        f"Stress Detector: sustained stress, {stress_frames} of the last {window_frames} frames showed {emotions}"
+        f"Stress Detector: sustained stress, {who}{stress_frames} of the last {window_frames} frames showed {emotions}"
         f" ({stress_words(stress)} now)."
     )
 
@@ -256,6 +261,7 @@ def alert_to_dict(alert: Alert) -> dict:
         "status_display": alert.get_status_display(),
         "error": alert.error,
         "live_session": alert.live_session_id,
+        "person": alert.person,
         "analysis": alert.analysis_id,
     }
 

@@ -13,7 +13,7 @@ from stressdetector.ops.metrics import INFERENCE_SECONDS
 InvalidImageError = ml.InvalidImageError
 
 
-def analyze_image(image: ImageInput, *, live: bool = False) -> AnalysisResult:
+def analyze_image(image: ImageInput, *, live: bool = False, min_face: int | None = None) -> AnalysisResult:
     """Detect every face in ``image`` and classify its emotion with the configured model.
 
     ``live`` frames are searched for faces from ``ml.face_search.LIVE_MIN_FACE`` px up in one pass (a
@@ -21,10 +21,11 @@ def analyze_image(image: ImageInput, *, live: bool = False) -> AnalysisResult:
     from ``ml.face_search.MIN_FACE`` px up, everywhere a face could be. Raises
     :class:`InvalidImageError` for anything that is not a usable image.
     """
-    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, live=live)
+    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, live=live, min_face=min_face)
     INFERENCE_SECONDS.observe(result.timings_ms["total"] / 1000)
     return result
 
 
-def analyze_live_frame(frame: bytes) -> AnalysisResult:
-    return analyze_image(frame, live=True)
+def analyze_live_frame(frame: bytes, min_face: int | None = None) -> AnalysisResult:
+    """A camera frame; ``min_face`` (px) raises the smallest face looked for (a stream's option)."""
+    return analyze_image(frame, live=True, min_face=min_face)

@@ -26,6 +26,7 @@ from detection.analyses.inference import InvalidImageError, analyze_image
 from detection.core.presentation import analysis_headline_face
 from detection.models import Analysis, DetectedFace
 from ml.images import UnsupportedImageError, encode_jpeg, to_rgb_array
+from ml.pipeline import AnalysisResult
 from stressdetector.background import enqueue_or_log
 
 logger = logging.getLogger(__name__)
@@ -190,46 +191,80 @@ def analysis_run(*, analysis_id: int, retry_transient: bool = False) -> Analysis
                 # Another run of the same task finished first; its results stand.
                 _delete_file(analysis.annotated)
                 return current
-            # ml returns the faces in reading order, so index 0 is face number 1.
-            faces = DetectedFace.objects.bulk_create(
-                DetectedFace(
-                    analysis=current,
-                    index=index,
-                    x=face.box.x,
-                    y=face.box.y,
-                    w=face.box.w,
-                    h=face.box.h,
-                    probabilities=face.probabilities,
-                    dominant_emotion=face.dominant,
-                    confidence=face.confidence,
-                    stress=face.stress,
-                    detection_score=face.detection_score,
-                )
-                for index, face in enumerate(result.faces)
-            )
-            headline = analysis_headline_face(faces)
             current.annotated = analysis.annotated.name
-            current.status = Analysis.Status.DONE
-            current.error = ""
-            current.model_version = result.model_version
-            current.detector = result.detector
-            current.width, current.height = result.width, result.height
-            current.face_count = len(result.faces)
-            current.dominant_emotion = headline.dominant_emotion if headline else ""
-            current.stress = headline.stress if headline else None
-            current.timings = {name: round(value, 2) for name, value in result.timings_ms.items()}
-            current.finished_at = timezone.now()
-            current.save()
+            _store_result(current, result)
     except BaseException:
         _delete_file(analysis.annotated)
         raise
+    _check_alerts(current)
+    return current
 
+
+def _check_alerts(analysis: Analysis) -> None:
     try:
-        alerts_check_analysis(analysis=current)
+        alerts_check_analysis(analysis=analysis)
     except Exception:
         # The analysis is saved and stands; a failing alert must not turn it into an error.
-        logger.exception("Checking stress alerts for analysis %s failed", current.pk)
-    return current
+        logger.exception("Checking stress alerts for analysis %s failed", analysis.pk)
+
+
+def _store_result(analysis: Analysis, result: AnalysisResult, people: list[int] | None = None) -> None:
+    """Save ``analysis`` as done with ``result``'s figures and faces (``people``: each face's
+    person id, for a live snapshot). Inside the caller's transaction."""
+    people = people or [None] * len(result.faces)
+    # ml returns the faces in reading order, so index 0 is face number 1.
+    faces = [
+        DetectedFace(
+            index=index,
+            x=face.box.x,
+            y=face.box.y,
+            w=face.box.w,
+            h=face.box.h,
+            probabilities=face.probabilities,
+            dominant_emotion=face.dominant,
+            confidence=face.confidence,
+            stress=face.stress,
+            detection_score=face.detection_score,
+            person=person,
+        )
+        for index, (face, person) in enumerate(zip(result.faces, people))
+    ]
+    headline = analysis_headline_face(faces)
+    analysis.status = Analysis.Status.DONE
+    analysis.error = ""
+    analysis.model_version = result.model_version
+    analysis.detector = result.detector
+    analysis.width, analysis.height = result.width, result.height
+    analysis.face_count = len(result.faces)
+    analysis.dominant_emotion = headline.dominant_emotion if headline else ""
+    analysis.stress = headline.stress if headline else None
+    analysis.timings = {name: round(value, 2) for name, value in result.timings_ms.items()}
+    analysis.finished_at = timezone.now()
+    analysis.save()
+    for face in faces:
+        face.analysis = analysis
+    DetectedFace.objects.bulk_create(faces)
+
+
+def analysis_create_from_live_frame(*, owner: User, result: AnalysisResult, people: list[int]) -> Analysis:
+    """A live snapshot: the frame and the result it got on screen (``people``: each face's person
+    id), stored as a finished analysis, without analysing the frame again. The boxes refer to
+    ``result.image``, which is what is stored. Raises :class:`AnalysisRateLimitError` past the
+    hourly limit, as any new analysis."""
+    _check_analysis_rate(owner)
+    analysis = Analysis(owner=owner, source=Analysis.Source.LIVE, started_at=timezone.now())
+    analysis.original.save("original.jpg", ContentFile(encode_jpeg(result.image, STORED_JPEG_QUALITY)), save=False)
+    try:
+        if result.faces:
+            analysis.annotated.save("annotated.jpg", ContentFile(result.annotated_jpeg()), save=False)
+        with transaction.atomic():
+            _store_result(analysis, result, people)
+    except BaseException:
+        _delete_file(analysis.original)
+        _delete_file(analysis.annotated)
+        raise
+    _check_alerts(analysis)
+    return analysis
 
 
 def _fetch_original(analysis: Analysis) -> None:

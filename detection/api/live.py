@@ -23,7 +23,7 @@ class LiveSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = LiveSession
         fields = [
-            "id", "url", "page_url", "started_at", "ended_at", "last_saved_at", "frames_analyzed", "frames_with_faces",
+            "id", "url", "page_url", "client", "started_at", "ended_at", "last_saved_at", "frames_analyzed", "frames_with_faces",
             "faces_seen", "emotion_counts", "mean_probabilities", "mean_stress", "peak_stress",
         ]  # fmt: skip
         read_only_fields = fields
@@ -36,7 +36,8 @@ class LiveSessionSerializer(serializers.ModelSerializer):
 
 class LiveSessionDetailSerializer(LiveSessionSerializer):
     class Meta(LiveSessionSerializer.Meta):
-        fields = [*LiveSessionSerializer.Meta.fields, "timeline"]
+        # people: per person the tracker followed, a summary and a timeline (one point a second).
+        fields = [*LiveSessionSerializer.Meta.fields, "timeline", "people"]
         read_only_fields = fields
 
 
@@ -47,7 +48,7 @@ class AlertSerializer(serializers.ModelSerializer):
         model = Alert
         fields = [
             "id", "created_at", "live_session", "analysis", "rule", "stress_frames", "window_frames", "stress", "message",
-            "status", "status_display", "attempts", "twilio_sid", "error", "sent_at",
+            "person", "status", "status_display", "attempts", "twilio_sid", "error", "sent_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -23,8 +23,9 @@ class DetectedFaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DetectedFace
+        # person: the live tracker's person id, for the faces of a live snapshot (null otherwise).
         fields = [
-            "number", "index", "box", "dominant_emotion", "confidence", "stress", "stress_percent", "detection_score",
+            "number", "index", "person", "box", "dominant_emotion", "confidence", "stress", "stress_percent", "detection_score",
             "counts_for_headline", "probabilities",
         ]  # fmt: skip
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from detection.core.dates import start_of_day
 from detection.models import LiveSession
+from ml.emotions import EMOTIONS
 
 
 def live_session_duration(session: LiveSession) -> str:
@@ -18,6 +19,26 @@ def live_session_duration(session: LiveSession) -> str:
         return "unknown"
     minutes, seconds = divmod(round((end - session.started_at).total_seconds()), 60)
     return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+PERSON_ROW_COLUMNS = ["t", "person", "frames", "dominant", "stress", *[f"p_{label}" for label in EMOTIONS]]
+
+
+def live_session_person_rows(session: LiveSession) -> list[dict]:
+    """The session's per-person timelines as rows, by time then person: one per person and
+    second in view (``PERSON_ROW_COLUMNS``), for the CSV and JSON exports."""
+    rows = [
+        {"t": point["t"], "person": record["person"], "frames": point["frames"], "dominant": point["dominant"],
+         "stress": point["stress"], **{f"p_{label}": point["probabilities"][label] for label in EMOTIONS}}
+        for record in session.people
+        for point in record["timeline"]
+    ]  # fmt: skip
+    return sorted(rows, key=lambda row: (row["t"], row["person"]))
+
+
+def live_session_people_summary(session: LiveSession) -> list[dict]:
+    """Each person's summary (time in view, mean and peak stress, dominant emotions), no timeline."""
+    return [{key: value for key, value in record.items() if key != "timeline"} for record in session.people]
 
 
 def live_session_get(*, user: User, session_id: int) -> LiveSession:

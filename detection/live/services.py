@@ -8,8 +8,8 @@ from accounts.models import User
 from detection.models import LiveSession
 
 
-def live_session_start(*, owner: User) -> LiveSession:
-    return LiveSession.objects.create(owner=owner)
+def live_session_start(*, owner: User, client: str = LiveSession.Client.BROWSER) -> LiveSession:
+    return LiveSession.objects.create(owner=owner, client=client)
 
 
 def live_session_save(*, session_id: int, progress: dict, ended: bool = False) -> None:

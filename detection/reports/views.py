@@ -117,7 +117,7 @@ class _Echo:
 
 CSV_COLUMNS = [
     "analysis_id", "created_at", "source", "source_url", "status", "error", "model_version",
-    "image_stress_percent", "image_dominant_emotion", "face_number", "face_x", "face_y", "face_w", "face_h",
+    "image_stress_percent", "image_dominant_emotion", "face_number", "face_person", "face_x", "face_y", "face_w", "face_h",
     "face_dominant_emotion", "face_confidence_percent", "face_stress_percent", "face_detection_score_percent",
     "face_counts_for_headline", *[f"p_{label}_percent" for label in EMOTIONS],
 ]  # fmt: skip
@@ -142,7 +142,7 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
             if not faces:
                 yield writer.writerow(base + [""] * (len(CSV_COLUMNS) - len(base)))
             for face in faces:
-                box = [face.number, face.x, face.y, face.w, face.h]
+                box = [face.number, "" if face.person is None else face.person, face.x, face.y, face.w, face.h]
                 scores = [
                     face.dominant_emotion, _percent(face.confidence), _percent(face.stress), _percent(face.detection_score),
                     "yes" if counts_for_headline(face) else "no",

@@ -1,8 +1,8 @@
 // Chart.js helpers shared by the pages. Chart.js itself is the vendored UMD build, loaded by
 // the page as a classic script before this module (window.Chart). Colours come from
 // emotions.js (the one palette), numbers and days from format.js.
-import { EMOTIONS, STRESS_COLOUR, emotionColour, emotionLabel } from "./emotions.js";
-import { formatBucket, percent } from "./format.js";
+import { EMOTIONS, STRESS_COLOUR, emotionColour, emotionLabel, personColour } from "./emotions.js";
+import { formatBucket, formatTime, percent } from "./format.js";
 
 // Legends draw each series as a short line in its colour (a dashed or thick line drawn as a
 // box would be a blob).
@@ -140,4 +140,46 @@ export function timelineChart(canvas, { labels, series, stress, xTitle }) {
       },
     },
   }));
+}
+
+// One stress line per person over a moving window of real time: points are {x: epoch ms, y};
+// the caller moves the window (setPeopleWindow) and adds people (personDataset).
+// formatX writes an x value (default: epoch ms as a clock time).
+export function peopleStressChart(canvas, { formatX = (value) => formatTime(new Date(value)), xTitle = "" } = {}) {
+  return track(new window.Chart(canvas, {
+    type: "line",
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      parsing: false,
+      interaction: { mode: "nearest", axis: "x", intersect: false },
+      scales: {
+        x: { type: "linear", title: { display: Boolean(xTitle), text: xTitle }, ticks: { maxTicksLimit: 7, maxRotation: 0, callback: formatX } },
+        y: PERCENT_AXIS,
+      },
+      plugins: {
+        legend: LINE_LEGEND,
+        tooltip: {
+          callbacks: {
+            title: (items) => (items.length ? formatX(items[0].parsed.x) : ""),
+            label: (item) => `${item.dataset.label}: ${percent(item.parsed.y)}`,
+          },
+        },
+      },
+    },
+  }));
+}
+
+export function personDataset(person, points = []) {
+  return {
+    label: `Person ${person}`, person, data: points, pointStyle: "line",
+    borderColor: personColour(person), backgroundColor: personColour(person),
+    borderWidth: 2.5, pointRadius: 0, tension: 0.3, spanGaps: false,
+  };
+}
+
+export function setPeopleWindow(chart, startMs, endMs) {
+  chart.options.scales.x.min = startMs;
+  chart.options.scales.x.max = endMs;
 }

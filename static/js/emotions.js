@@ -22,3 +22,11 @@ export function emotionLabel(emotion) {
 
 // The stress line's colour on every chart: dark, drawn thicker than the emotions.
 export const STRESS_COLOUR = "rgba(33, 37, 41, 1)";
+
+// People on the live page (person 1, 2, ...): their stress lines and number badges. Eight colours
+// distinct from one another (Okabe-Ito's colour-blind-safe set, black left out), then repeated.
+const PERSON_RGB = ["0, 114, 178", "213, 94, 0", "0, 158, 115", "204, 121, 167", "86, 180, 233", "230, 159, 0", "120, 94, 240", "140, 86, 75"];
+
+export function personColour(person, alpha = 1) {
+  return `rgba(${PERSON_RGB[(person - 1) % PERSON_RGB.length]}, ${alpha})`;
+}

@@ -1,9 +1,10 @@
-// The live camera page: camera -> JPEG frames over a WebSocket -> faces drawn over the video,
-// a rolling chart, the current stress and alerts. The protocol is described in
+// The live camera page: camera -> JPEG frames over a WebSocket -> faces drawn over the video
+// with their person numbers (the server's tracker keeps them stable), a stress line per person
+// over the last minute(s) of real time, a strip per person in view, and alerts. The protocol is described in
 // detection/live/consumers.py. One frame is in flight at a time; the next one is sent after the
 // answer, spaced by the measured round trip, so a slow server simply gets fewer frames.
-import { timelineChart } from "./charts.js";
-import { EMOTIONS, emotionColour } from "./emotions.js";
+import { peopleStressChart, personDataset, setPeopleWindow } from "./charts.js";
+import { emotionColour, personColour } from "./emotions.js";
 import { formatTime, percent } from "./format.js";
 
 {
@@ -26,12 +27,14 @@ import { formatTime, percent } from "./format.js";
     faces: $("live-faces"),
     alerts: $("live-alerts"),
     chart: $("live-chart"),
+    window: $("live-window"),
   };
 
   const CAPTURE_WIDTH = 640;
   const JPEG_QUALITY = 0.7;
   const TARGET_FPS = Math.min(10, config.maxFps);
-  const CHART_POINTS = 60;
+  // The chart keeps this much history, whatever window it shows (seconds).
+  const CHART_KEEP_SECONDS = 300;
 
   let stream = null;
   let socket = null;
@@ -201,8 +204,8 @@ import { formatTime, percent } from "./format.js";
     els.stressBar.setAttribute("aria-valuenow", stress === null ? 0 : Math.round(stress * 100));
   }
 
-  // Faces are numbered left to right, as on the result page.
-  const inReadingOrder = (faces) => [...faces].sort((a, b) => (a.box.x + a.box.w / 2) - (b.box.x + b.box.w / 2));
+  // Faces carry the person number the server's tracker gave them (stable while they stay in view).
+  const byPerson = (faces) => [...faces].sort((a, b) => a.person - b.person);
   const isUncertain = (face) => face.confidence < config.uncertainBelow;
 
   // --- Frames --------------------------------------------------------------------------------
@@ -298,7 +301,7 @@ import { formatTime, percent } from "./format.js";
     const fontSize = Math.max(14, Math.round(canvas.width / 32));
     context.font = `600 ${fontSize}px system-ui, sans-serif`;
     context.textBaseline = "bottom";
-    inReadingOrder(result.faces).forEach((face, index) => {
+    byPerson(result.faces).forEach((face) => {
       const { x, y, w, h } = face.box;
       const color = emotionColour(face.dominant);
       const radius = (Math.max(w, h) / 2) * 1.15;
@@ -306,7 +309,7 @@ import { formatTime, percent } from "./format.js";
       context.beginPath();
       context.arc(x + w / 2, y + h / 2, radius, 0, 2 * Math.PI);
       context.stroke();
-      const label = `${index + 1} ${isUncertain(face) ? "uncertain" : face.dominant} ${percent(face.confidence)}`;
+      const label = `${face.person} ${isUncertain(face) ? "uncertain" : face.dominant} ${percent(face.confidence)}`;
       const textWidth = context.measureText(label).width;
       const labelX = Math.max(0, x + w / 2 - textWidth / 2 - 4);
       const labelY = Math.max(fontSize + 6, y + h / 2 - radius - 4);
@@ -315,6 +318,8 @@ import { formatTime, percent } from "./format.js";
       context.fillStyle = "#fff";
       context.fillText(label, labelX + 4, labelY - 2);
     });
+    // The people on the overlay, for a reader of the page's state (and its end-to-end test).
+    canvas.dataset.people = byPerson(result.faces).map((face) => face.person).join(",");
   }
 
   function showResult(result) {
@@ -329,15 +334,22 @@ import { formatTime, percent } from "./format.js";
     } else {
       els.faces.replaceChildren();
     }
-    inReadingOrder(result.faces).forEach((face, index) => {
+    // One strip per person in view: the emotion of this frame, and the person's smoothed stress.
+    byPerson(result.faces).forEach((face) => {
       const item = document.createElement("li");
       item.className = "list-group-item d-flex justify-content-between align-items-center live-face";
       item.dataset.emotion = face.dominant;
+      item.dataset.person = face.person;
       const name = document.createElement("span");
-      const number = Object.assign(document.createElement("span"), { className: `face-number-badge emotion-swatch-${face.dominant}`, textContent: index + 1 });
+      const number = Object.assign(document.createElement("span"), { className: "face-number-badge", textContent: face.person, title: `Person ${face.person}` });
+      number.style.backgroundColor = personColour(face.person);
       const emotion = isUncertain(face) ? `uncertain (${face.dominant}?)` : face.dominant;
       name.append(number, Object.assign(document.createElement("strong"), { textContent: emotion }), ` ${percent(face.confidence)}`);
-      const stressText = Object.assign(document.createElement("span"), { className: "small text-body-secondary", textContent: `stress ${percent(face.stress)}` });
+      const stressText = Object.assign(document.createElement("span"), {
+        className: "small text-body-secondary",
+        textContent: `stress ${percent(face.smoothed.stress)}`,
+        title: `Smoothed over about a second; this frame alone: ${percent(face.stress)}`,
+      });
       item.append(name, stressText);
       els.faces.append(item);
     });
@@ -365,28 +377,43 @@ import { formatTime, percent } from "./format.js";
 
   // --- Chart ---------------------------------------------------------------------------------
 
-  // Per frame, the mean probability of each emotion over the frame's faces, and the stress.
-  const chart = timelineChart(els.chart, {
-    labels: [],
-    series: Object.fromEntries(EMOTIONS.map((emotion) => [emotion, []])),
-    stress: [],
-  });
+  // One smoothed-stress line per person, against the time each answer arrived; a person out of
+  // view is a gap in their line. The x axis is real time: the last `windowSeconds` up to now.
+  const chart = peopleStressChart(els.chart);
+  let windowSeconds = Number(els.window.value) || 60;
 
   function pushChart(result) {
-    const { labels, datasets } = chart.data;
-    labels.push(formatTime(new Date()));
-    EMOTIONS.forEach((label, index) => {
-      // Mean probability of the emotion over the faces of this frame (a gap with no face).
-      const values = result.faces.map((face) => face.probabilities[label]);
-      datasets[index].data.push(values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+    const now = Date.now();
+    const datasets = chart.data.datasets;
+    const seen = new Set();
+    result.faces.forEach((face) => {
+      seen.add(face.person);
+      let dataset = datasets.find((candidate) => candidate.person === face.person);
+      if (!dataset) {
+        dataset = personDataset(face.person);
+        datasets.push(dataset);
+        datasets.sort((a, b) => a.person - b.person);
+      }
+      dataset.data.push({ x: now, y: face.smoothed.stress });
     });
-    datasets[datasets.length - 1].data.push(result.stress);  // null: no face read with confidence
-    if (labels.length > CHART_POINTS) {
-      labels.shift();
-      datasets.forEach((dataset) => dataset.data.shift());
-    }
+    datasets.forEach((dataset) => {
+      const last = dataset.data[dataset.data.length - 1];
+      if (!seen.has(dataset.person) && last && last.y !== null) dataset.data.push({ x: now, y: null });
+      dataset.data = dataset.data.filter((point) => now - point.x <= CHART_KEEP_SECONDS * 1000);
+    });
+    chart.data.datasets = datasets.filter((dataset) => dataset.data.some((point) => point.y !== null));
+    redrawChart(now);
+  }
+
+  function redrawChart(now = Date.now()) {
+    setPeopleWindow(chart, now - windowSeconds * 1000, now);
     chart.update("none");
   }
+
+  els.window.addEventListener("change", () => {
+    windowSeconds = Number(els.window.value);
+    redrawChart();
+  });
 
   // --- Wiring --------------------------------------------------------------------------------
 

@@ -409,6 +409,9 @@ LIVE_MAX_FRAME_BYTES = env.int("LIVE_MAX_FRAME_BYTES", default=512 * 1024)
 LIVE_MAX_FPS = env.float("LIVE_MAX_FPS", default=15.0)
 LIVE_SAVE_SECONDS = env.float("LIVE_SAVE_SECONDS", default=3.0)
 LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
+# The streaming API (/ws/v1/stream/): the most frames a second one API token may send, over all
+# of its connections to this process.
+LIVE_STREAM_MAX_FPS = env.float("LIVE_STREAM_MAX_FPS", default=LIVE_MAX_FPS)
 
 # --- Security --------------------------------------------------------------------------------
 

@@ -31,6 +31,19 @@ def face_frame(width: int = 640, height: int = 480) -> Image.Image:
     return frame
 
 
+def two_faces_frame(width: int = 640, height: int = 480) -> Image.Image:
+    """Two astronauts side by side: two faces about 60 px wide, one in each half."""
+    from skimage import data
+
+    photo = Image.fromarray(data.astronaut())
+    photo.thumbnail((width // 2, height))
+    frame = Image.new("RGB", (width, height), (32, 32, 32))
+    top = (height - photo.height) // 2
+    frame.paste(photo, (0, top))
+    frame.paste(photo, (width // 2, top))
+    return frame
+
+
 @functools.cache
 def face_frame_jpeg(width: int = 640, height: int = 480) -> bytes:
     frame = face_frame(width, height)
@@ -51,6 +64,25 @@ def live_socket(cookie: str | None = None) -> WebsocketCommunicator:
     if cookie:
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
     return WebsocketCommunicator(application, "/ws/live/", headers=headers)
+
+
+def stream_socket(authorization: str | None = None, *, cookie: str | None = None) -> WebsocketCommunicator:
+    """A program's client for /ws/v1/stream/: no Origin, an ``Authorization`` header if given."""
+    headers = [(b"host", b"localhost")]
+    if authorization:
+        headers.append((b"authorization", authorization.encode()))
+    if cookie:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, "/ws/v1/stream/", headers=headers)
+
+
+async def connected(socket: WebsocketCommunicator) -> tuple[WebsocketCommunicator, dict]:
+    """``socket`` connected, and the ``session`` message the server greets it with."""
+    accepted, _ = await socket.connect(timeout=10)
+    assert accepted
+    hello = await socket.receive_json_from(timeout=5)
+    assert hello["type"] == "session"
+    return socket, hello
 
 
 def redis_channel_layers() -> dict:

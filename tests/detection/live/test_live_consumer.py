@@ -9,26 +9,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
-from detection.analyses.inference import analyze_image
 from detection.models import Alert, AlertRule, Analysis, LiveSession
 from ml.emotions import EMOTIONS
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
-from tests.detection.live_support import face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
+from tests.detection.live_support import connected, face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
 
 # Loading the model and analysing frames takes a few seconds.
-pytestmark = [pytest.mark.slow]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def loaded_model():
-    """Load the model once, before any socket is waiting on it."""
-    analyze_image(face_frame_jpeg())
-
-
-@pytest.fixture(autouse=True)
-def committed_rows(transactional_db):
-    """The consumer reaches the database from other threads and closes connections it finds in
-    a transaction (channels' database_sync_to_async), so these tests commit for real."""
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("loaded_model", "committed_rows")]
 
 
 @pytest.fixture
@@ -42,12 +29,7 @@ def alice_cookie(alice) -> str:
 
 
 async def open_socket(cookie: str):
-    socket = live_socket(cookie)
-    connected, _ = await socket.connect(timeout=10)
-    assert connected
-    hello = await socket.receive_json_from(timeout=5)
-    assert hello["type"] == "session"
-    return socket, hello
+    return await connected(live_socket(cookie))
 
 
 async def send_frame(socket, frame: bytes) -> dict:
@@ -58,13 +40,13 @@ async def send_frame(socket, frame: bytes) -> dict:
 def test_an_anonymous_socket_is_closed():
     async def scenario():
         socket = live_socket()
-        connected, code = await socket.connect()
+        accepted, code = await socket.connect()
         await socket.disconnect()
-        return connected, code
+        return accepted, code
 
-    connected, code = async_to_sync(scenario)()
+    accepted, code = async_to_sync(scenario)()
 
-    assert connected is False
+    assert accepted is False
     assert code == 4401
     assert not LiveSession.objects.exists()
 
@@ -243,18 +225,29 @@ def test_a_snapshot_stores_the_last_frame_as_a_live_analysis(alice, alice_cookie
             await socket.send_json_to({"type": "snapshot"})
             too_early = await socket.receive_json_from()
             await send_frame(socket, face_frame_jpeg())
+            last = await send_frame(socket, face_frame_jpeg())
             await socket.send_json_to({"type": "snapshot"})
-            return too_early, await socket.receive_json_from(timeout=20)
+            return too_early, last, await socket.receive_json_from(timeout=20)
         finally:
             await socket.disconnect()
 
-    too_early, stored = async_to_sync(scenario)()
+    too_early, last, stored = async_to_sync(scenario)()
 
     assert (too_early["type"], too_early["code"]) == ("error", "bad_message")
     analysis = Analysis.objects.get(pk=stored["analysis"])
     assert stored["url"] == analysis.get_absolute_url()
     assert (analysis.owner, analysis.source, analysis.status) == (alice, Analysis.Source.LIVE, Analysis.Status.DONE)
-    assert analysis.face_count >= 1
+    assert analysis.face_count == len(last["faces"]) >= 1
+    assert (analysis.width, analysis.height) == (last["width"], last["height"])
+    assert analysis.stress == pytest.approx(last["stress"], abs=1e-4)
+    # Exactly what was on screen, person ids included: not a second analysis of the frame.
+    stored_faces = [
+        {"person": face.person, "box": {"x": face.x, "y": face.y, "w": face.w, "h": face.h},
+         "probabilities": {label: round(value, 4) for label, value in face.probabilities.items()}}
+        for face in analysis.faces.order_by("index")
+    ]
+    sent_faces = [{"person": face["person"], "box": face["box"], "probabilities": face["probabilities"]} for face in last["faces"]]
+    assert stored_faces == sent_faces
 
 
 @pytest.mark.redis
@@ -284,6 +277,9 @@ def test_an_alert_fires_during_the_session_and_reaches_the_page(alice, redis_lay
     stored = Alert.objects.get(owner=alice)
     assert stored.live_session_id == hello["id"]
     assert (stored.stress_frames, stored.window_frames) == (2, 2)
+    # The alert names the person whose stress fired it.
+    assert stored.person == answers[0]["faces"][0]["person"] == alert["person"] == 1
+    assert "person 1" in stored.message
 
 
 

@@ -3,6 +3,7 @@ against daphne serving the real ASGI application on the test database."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from detection.models import LiveSession
-from tests.detection.live_support import face_frame, live_server_url, session_cookie
+from tests.detection.live_support import face_frame, live_server_url, session_cookie, two_faces_frame
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -59,39 +60,73 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(screenshot_dir) / name), full_page=True)
 
 
-@needs_chromium
-def test_the_live_page_labels_the_astronaut_happy_and_stores_the_session(alice, daphne_server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+@contextlib.contextmanager
+def started_live_page(user, server_url: str, video: Path):
+    """The live page in headless Chromium, signed in as ``user``, its fake camera playing
+    ``video``, Start pressed."""
+    from playwright.sync_api import sync_playwright
 
-    video = write_y4m(tmp_path / "astronaut.y4m", np.asarray(face_frame(640, 480)))
     args = [*BROWSER_ARGS, ALLOW_CAMERA, f"--use-file-for-fake-video-capture={video}"]
-    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(alice), "url": daphne_server}
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": server_url}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 1000})
             context.add_cookies([cookie])
             page = context.new_page()
-            page.goto(f"{daphne_server}/detection/live/")
+            page.goto(f"{server_url}/detection/live/")
             page.get_by_role("button", name="Start").click()
-
-            face = page.locator("#live-faces .live-face").first
-            expect(face).to_be_visible(timeout=60_000)
-            page.wait_for_timeout(2_000)  # A few results, for the chart.
-            screenshot(page, "live.png")
-            expect(face).to_have_attribute("data-emotion", "happy", timeout=20_000)
-
-            page.get_by_role("button", name="Stop").click()
-            page.get_by_role("link", name="See this session").click()
-            expect(page.get_by_role("heading", level=1)).to_contain_text("Live session of")
-            screenshot(page, "live_session.png")
+            yield page
         finally:
             browser.close()
+
+
+@needs_chromium
+def test_the_live_page_labels_the_astronaut_happy_and_stores_the_session(alice, daphne_server, tmp_path):
+    from playwright.sync_api import expect
+
+    video = write_y4m(tmp_path / "astronaut.y4m", np.asarray(face_frame(640, 480)))
+    with started_live_page(alice, daphne_server, video) as page:
+        face = page.locator("#live-faces .live-face").first
+        expect(face).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(2_000)  # A few results, for the chart.
+        screenshot(page, "live.png")
+        expect(face).to_have_attribute("data-emotion", "happy", timeout=20_000)
+
+        page.get_by_role("button", name="Stop").click()
+        page.get_by_role("link", name="See this session").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Live session of")
+        screenshot(page, "live_session.png")
 
     session = LiveSession.objects.get(owner=alice)
     assert session.ended_at is not None
     assert session.frames_analyzed >= 1
     assert session.emotion_counts["happy"] >= 1
+
+
+@needs_chromium
+def test_two_people_keep_their_numbers_on_the_overlay_and_get_a_line_each(alice, daphne_server, tmp_path):
+    from playwright.sync_api import expect
+
+    video = write_y4m(tmp_path / "two.y4m", np.asarray(two_faces_frame(640, 480)))
+    with started_live_page(alice, daphne_server, video) as page:
+        overlay = page.locator("#live-overlay")
+        expect(overlay).to_have_attribute("data-people", "1,2", timeout=60_000)
+        numbers = []
+        for _ in range(6):  # Over about three seconds of frames.
+            page.wait_for_timeout(500)
+            numbers.append(overlay.get_attribute("data-people"))
+        lines = page.evaluate("window.Chart.getChart(document.getElementById('live-chart')).data.datasets.map((d) => d.label)")
+        strips = page.locator("#live-faces .live-face").evaluate_all("(items) => items.map((item) => item.dataset.person)")
+        screenshot(page, "live_two_people.png")
+        page.get_by_role("button", name="Stop").click()
+        expect(page.get_by_role("link", name="See this session")).to_be_visible(timeout=20_000)
+
+    assert numbers == ["1,2"] * 6
+    assert lines == ["Person 1", "Person 2"]
+    assert strips == ["1", "2"]
+    session = LiveSession.objects.get(owner=alice)
+    assert [person["person"] for person in session.people] == [1, 2]
 
 
 @needs_chromium

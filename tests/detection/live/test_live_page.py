@@ -48,7 +48,7 @@ def test_it_describes_the_rule_and_says_when_sms_is_not_configured(alice_client,
 
     html = alice_client.get(URL).content.decode()
 
-    assert "more than 10 of the last 50 frames showing angry, disgust, fear, sad" in html
+    assert "more than 10 of one person's last 50 frames showing angry, disgust, fear, sad" in html
     assert "SMS is not configured on this server" in html
 
 
