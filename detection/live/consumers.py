@@ -1,10 +1,13 @@
 """The live camera over a WebSocket: the browser sends JPEG frames, the server answers each with
 the faces it found.
 
-Protocol (path ``/ws/live/``; a signed-in session only, from an allowed origin):
+Protocol (path ``/ws/live/``; a signed-in session only, from an allowed origin). A socket
+without a signed-in user is accepted and closed at once with code 4401; one over the
+account's ``LIVE_MAX_SOCKETS_PER_USER`` gets a ``too_many_sockets`` error and code 4429.
 
 Client to server
-    binary message: one JPEG frame (at most ``LIVE_MAX_FRAME_BYTES``).
+    binary message: one JPEG frame (at most ``LIVE_MAX_FRAME_BYTES`` and, read from its header
+    before decoding, ``LIVE_MAX_FRAME_PIXELS``).
     ``{"type": "snapshot"}``: store the last analysed frame as an analysis (source "live").
     ``{"type": "stop"}``: end the session; the server answers ``stopped`` and closes.
 
@@ -15,9 +18,11 @@ Server to client (JSON text)
     analysed frame (``stress_level`` is low, moderate or high);
     ``seq`` counts analysed frames, ``ms`` is the server's analysis time.
     ``{"type": "error", "code", "message"}``: a frame or message was refused; ``code`` is
-    ``bad_frame`` (not a JPEG we can read), ``too_large``, ``rate_limited`` (more than
-    ``LIVE_MAX_FPS`` frames a second), ``busy`` (a frame arrived while the previous one was
-    still being analysed: it is dropped, never queued) or ``bad_message``.
+    ``bad_frame`` (not a JPEG we can read), ``too_large`` (bytes or pixels), ``rate_limited``
+    (more than ``LIVE_MAX_FPS`` frames a second on this socket, or ``LIVE_MAX_FPS_PER_USER`` over
+    all the account's sockets), ``busy`` (a frame arrived while the previous one was
+    still being analysed: it is dropped, never queued) or ``bad_message`` (any text message
+    that is not a JSON object with a known string ``type``).
     ``{"type": "snapshot", "analysis", "url"}``: the snapshot was stored.
     ``{"type": "alert", ...}``: a stress alert fired or its SMS status changed.
     ``{"type": "stopped", "session", "url"}``: after ``stop`` (both null when no frame was
@@ -45,6 +50,9 @@ from django.core.files.base import ContentFile
 from detection.alerts.selectors import alert_rule_get
 from detection.alerts.services import AlertWindow, alert_create, alerts_group_name
 from detection.analyses.inference import InvalidImageError, analyze_live_frame
+from detection.live import limits
+from detection.live.frames import JPEG_MAGIC, jpeg_dimensions
+from detection.live.limits import RateLimiter
 from detection.live.services import live_session_end, live_session_save, live_session_start
 from detection.live.tracker import LiveTracker
 from detection.models import Analysis
@@ -52,9 +60,9 @@ from stressdetector.ops.metrics import LIVE_CONNECTIONS, LIVE_FRAMES
 
 logger = logging.getLogger(__name__)
 
-JPEG_MAGIC = b"\xff\xd8\xff"
 # Close codes (4000-4999 are the application's).
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TOO_MANY_SOCKETS = 4429
 
 _inference_pool: ThreadPoolExecutor | None = None
 
@@ -67,31 +75,36 @@ def inference_pool() -> ThreadPoolExecutor:
     return _inference_pool
 
 
-class RateLimiter:
-    """A token bucket: ``rate`` events a second on average, bursts of up to ``rate``."""
-
-    def __init__(self, rate: float, *, clock=time.monotonic):
-        self.rate = rate
-        self.tokens = rate
-        self.clock = clock
-        self.updated = clock()
-
-    def allow(self) -> bool:
-        now = self.clock()
-        self.tokens = min(self.rate, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-
 class LiveConsumer(AsyncWebsocketConsumer):
+    session = None  # Set once connected; clean_up() looks at what connect() got to.
+    counted_socket = False
+    counted_gauge = False
+    alerts_group: str | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        # Channels calls disconnect() only on a clean close; a consumer that raises (a message
+        # it could not handle, Redis gone) would skip it. Clean up whatever happened.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.clean_up()
+
     async def connect(self) -> None:
         self.user = self.scope["user"]
         if not self.user.is_authenticated:
+            # Accept first, so that the client sees the close code (closing before accepting is
+            # an HTTP 403 with no code).
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        if not limits.socket_open(self.user.pk):
+            self.counted_socket = False
+            await self.accept()
+            max_sockets = settings.LIVE_MAX_SOCKETS_PER_USER
+            await self.send_error("too_many_sockets", f"At most {max_sockets} live connections per account at a time.")
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return
+        self.counted_socket = True
         self.tracker = LiveTracker()
         self.rate_limiter = RateLimiter(settings.LIVE_MAX_FPS)
         self.analysis_task: asyncio.Task | None = None
@@ -100,32 +113,47 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.saver: asyncio.Task | None = None
         self.session = await database_sync_to_async(live_session_start)(owner=self.user)
         self.alert_window = AlertWindow(await database_sync_to_async(alert_rule_get)(user=self.user))
+        await self.channel_layer.group_add(alerts_group_name(self.user.pk), self.channel_name)
         self.alerts_group = alerts_group_name(self.user.pk)
-        await self.channel_layer.group_add(self.alerts_group, self.channel_name)
         await self.accept()
         LIVE_CONNECTIONS.inc()
+        self.counted_gauge = True
         self.saver = asyncio.create_task(self.save_periodically())
         await self.send_json({"type": "session", "id": self.session.pk, "url": self.session.get_absolute_url()})
 
     async def disconnect(self, code: int) -> None:
-        if not getattr(self, "session", None):
-            return
-        if getattr(self, "saver", None) is not None:  # Set once the connection was accepted.
+        await self.clean_up()
+
+    async def clean_up(self) -> None:
+        """End the session (or delete it if no frame was analysed), stop the saver, leave the
+        alerts group and uncount the socket. Runs on every way out, each step on its own, and
+        at most once per step."""
+        if self.counted_gauge:
+            self.counted_gauge = False
             LIVE_CONNECTIONS.dec()
-        await self.end_session()
-        await self.channel_layer.group_discard(self.alerts_group, self.channel_name)
+        if self.counted_socket:
+            self.counted_socket = False
+            limits.socket_closed(self.user.pk)
+        if self.session is not None:
+            try:
+                await self.end_session()
+            except Exception:
+                logger.exception("Could not end live session %s", self.session.pk)
+        if self.alerts_group is not None:
+            group, self.alerts_group = self.alerts_group, None
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.warning("Could not leave the alerts group %s", group, exc_info=True)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if bytes_data is not None:
             await self.receive_frame(bytes_data)
             return
-        try:
-            message = json.loads(text_data)
-            kind = message["type"]
-        except (TypeError, ValueError, KeyError):
+        kind = parse_control_message(text_data)
+        if kind is None:
             await self.send_error("bad_message", "Send JPEG frames as binary messages and JSON control messages as text.")
-            return
-        if kind == "snapshot":
+        elif kind == "snapshot":
             await self.snapshot()
         elif kind == "stop":
             kept = await self.end_session()
@@ -134,7 +162,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "stopped", "session": self.session.pk if kept else None, "url": url})
             await self.close()
         else:
-            await self.send_error("bad_message", f"Unknown message type {kind!r}.")
+            await self.send_error("bad_message", f"Unknown message type {kind[:40]!r}.")
 
     # --- Frames ------------------------------------------------------------------------------
 
@@ -144,6 +172,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if not self.rate_limiter.allow():
             await self.send_error("rate_limited", f"At most {settings.LIVE_MAX_FPS:g} frames a second.")
             return
+        if not limits.frame_allowed(self.user.pk):
+            await self.send_error("rate_limited", f"At most {settings.LIVE_MAX_FPS_PER_USER:g} frames a second over all your connections.")
+            return
         if self.analysis_task is not None:
             await self.send_error("busy", "The previous frame is still being analysed; this one was dropped.")
             return
@@ -152,6 +183,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         if not frame.startswith(JPEG_MAGIC):
             await self.send_error("bad_frame", "A frame must be a JPEG image.")
+            return
+        size = jpeg_dimensions(frame)
+        if size is None:
+            await self.send_error("bad_frame", "The frame is not a JPEG image we can read.")
+            return
+        if size[0] * size[1] > settings.LIVE_MAX_FRAME_PIXELS:
+            megapixels = settings.LIVE_MAX_FRAME_PIXELS / 1_000_000
+            await self.send_error("too_large", f"A frame may have at most {megapixels:g} megapixels (this one is {size[0]}x{size[1]}).")
             return
         # Analyse in the background and return at once, so that a frame arriving meanwhile is
         # answered "busy" straight away instead of waiting in the server's queue.
@@ -263,3 +302,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def send_error(self, code: str, message: str) -> None:
         await self.send_json({"type": "error", "code": code, "message": message})
+
+
+def parse_control_message(text: str | None) -> str | None:
+    """The ``type`` of a JSON control message; None for anything malformed (not JSON, nested too
+    deep to parse, not an object, no string ``type``)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        message = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    kind = message.get("type") if isinstance(message, dict) else None
+    return kind if isinstance(kind, str) else None

@@ -405,6 +405,12 @@ TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
 # waiting, so the queue is bounded by the number of connections).
 LIVE_MAX_FRAME_BYTES = env.int("LIVE_MAX_FRAME_BYTES", default=512 * 1024)
 LIVE_MAX_FPS = env.float("LIVE_MAX_FPS", default=15.0)
+# Per account, so one user cannot starve the others' live analysis (detection/live/limits.py):
+# open sockets, frames a second over all of them, and pixels of one frame (read from the JPEG
+# header before decoding; a camera frame is at most a few megapixels).
+LIVE_MAX_SOCKETS_PER_USER = env.int("LIVE_MAX_SOCKETS_PER_USER", default=3)
+LIVE_MAX_FPS_PER_USER = env.float("LIVE_MAX_FPS_PER_USER", default=20.0)
+LIVE_MAX_FRAME_PIXELS = env.int("LIVE_MAX_FRAME_PIXELS", default=4_000_000)
 LIVE_SAVE_SECONDS = env.float("LIVE_SAVE_SECONDS", default=3.0)
 LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 
