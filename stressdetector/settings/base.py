@@ -381,6 +381,9 @@ SPECTACULAR_SETTINGS = {
 
 # Analyses one user may start in an hour (uploads, URLs and live snapshots, page or API).
 ANALYSIS_CREATE_PER_HOUR = env.int("ANALYSIS_CREATE_PER_HOUR", default=100)
+# How long POST /api/v1/analyses/ remembers an Idempotency-Key (per user): a retry with the same
+# key within this time gets the same analysis back.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 ANALYSIS_MAX_UPLOAD_BYTES = env.int("ANALYSIS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Hosts on a private or local network that "analyze an image from a URL" may still fetch from;
 # public hosts are always allowed, and empty means no private host is.
