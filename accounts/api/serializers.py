@@ -79,7 +79,10 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "email", "phone_number", "sms_alerts_enabled", "can_receive_sms_alerts", "alert_rule"]
+        fields = [
+            "id", "username", "display_name", "email", "phone_number", "sms_alerts_enabled", "can_receive_sms_alerts", "alert_rule",
+            "retention_days",
+        ]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(AlertRuleSerializer)
@@ -100,3 +103,14 @@ class AlertRuleChangesSerializer(AlertRuleSerializer):
 class MeUpdateSerializer(serializers.Serializer):
     sms_alerts_enabled = StrictBooleanField(required=False, help_text="Needs a phone number (set on the profile page).")
     alert_rule = AlertRuleChangesSerializer(required=False, help_text="Only the fields given change.")
+    retention_days = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=3650,
+        help_text="Delete your analyses (with their images), live sessions and alerts older than this many days; null keeps them.",
+    )
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(help_text="Your password, to confirm.", style={"input_type": "password"})

@@ -20,6 +20,7 @@ from detection.analyses import selectors as analysis_selectors
 from detection.analyses.forms import HistoryFilterForm
 from detection.live.selectors import live_session_list
 from detection.reports import selectors
+from detection.reports.archive import archive_filename, data_archive
 from detection.reports.dashboard import dashboard_summary
 from detection.reports.figures import daily_stress_series, period_days, report_headline
 from ml.emotions import EMOTIONS
@@ -142,3 +143,10 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
+
+
+def data_export(request: HttpRequest) -> StreamingHttpResponse:
+    """All of the user's data as one zip archive (profile: "Download all my data")."""
+    response = StreamingHttpResponse(data_archive(request.user), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{archive_filename(request.user)}"'
+    return response
