@@ -53,6 +53,16 @@ def live_socket(cookie: str | None = None) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, "/ws/live/", headers=headers)
 
 
+async def open_socket(cookie: str):
+    """A signed-in live socket, connected, with its ``session`` message read: (socket, hello)."""
+    socket = live_socket(cookie)
+    connected, _ = await socket.connect(timeout=10)
+    assert connected
+    hello = await socket.receive_json_from(timeout=5)
+    assert hello["type"] == "session"
+    return socket, hello
+
+
 def redis_channel_layers() -> dict:
     """CHANNEL_LAYERS for channels_redis, with a prefix of its own so tests cannot cross-talk."""
     return {

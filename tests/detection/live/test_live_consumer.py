@@ -13,7 +13,7 @@ from detection.analyses.inference import analyze_image
 from detection.models import Alert, AlertRule, Analysis, LiveSession
 from ml.emotions import EMOTIONS
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
-from tests.detection.live_support import face_frame_jpeg, live_socket, redis_channel_layers, session_cookie
+from tests.detection.live_support import face_frame_jpeg, live_socket, open_socket, redis_channel_layers, session_cookie
 
 # Loading the model and analysing frames takes a few seconds.
 pytestmark = [pytest.mark.slow]
@@ -39,15 +39,6 @@ def redis_layer(settings, requires_redis):
 @pytest.fixture
 def alice_cookie(alice) -> str:
     return session_cookie(alice)
-
-
-async def open_socket(cookie: str):
-    socket = live_socket(cookie)
-    connected, _ = await socket.connect(timeout=10)
-    assert connected
-    hello = await socket.receive_json_from(timeout=5)
-    assert hello["type"] == "session"
-    return socket, hello
 
 
 async def send_frame(socket, frame: bytes) -> dict:

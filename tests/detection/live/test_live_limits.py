@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from detection.live import consumers
 from detection.live.frames import jpeg_dimensions
 from detection.models import LiveSession
-from tests.detection.live_support import face_frame_jpeg, live_socket, session_cookie
+from tests.detection.live_support import face_frame_jpeg, live_socket, open_socket, session_cookie
 
 pytestmark = [pytest.mark.slow]
 
@@ -32,15 +32,6 @@ def solid_jpeg(width: int, height: int, **options) -> bytes:
 
 def connections_gauge() -> float:
     return REGISTRY.get_sample_value("stressdetector_live_connections") or 0.0
-
-
-async def open_socket(cookie: str):
-    socket = live_socket(cookie)
-    connected, _ = await socket.connect(timeout=10)
-    assert connected
-    hello = await socket.receive_json_from(timeout=5)
-    assert hello["type"] == "session"
-    return socket, hello
 
 
 # --- Malformed messages and crashes -----------------------------------------------------------
