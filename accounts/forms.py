@@ -93,3 +93,27 @@ class AlertRuleForm(forms.ModelForm):
         if window is not None and threshold is not None and threshold >= window:
             self.add_error("threshold", "The threshold must be smaller than the window.")
         return cleaned
+
+
+class RetentionForm(forms.ModelForm):
+    """How long the user's data is kept (the profile's "Your data")."""
+
+    class Meta:
+        model = User
+        fields = ("retention_days",)
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting the account: the password, so that an unattended browser cannot do it."""
+
+    password = forms.CharField(label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

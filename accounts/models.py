@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -31,6 +32,16 @@ class User(AbstractUser):
     # Alerts created after this are "unread" (the count in the navigation); opening the alerts
     # page moves it to now.
     alerts_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Privacy: the periodic maintenance deletes this user's analyses (with their images), live
+    # sessions and alerts older than this many days. Empty keeps them until the user deletes them.
+    retention_days = models.PositiveIntegerField(
+        "Keep my data for (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Analyses with their images, live sessions and alerts older than this are deleted automatically. "
+        "Leave empty to keep them until you delete them.",
+    )
 
     class Meta:
         constraints = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -92,3 +94,24 @@ def user_update_alert_settings(*, user: User, sms_alerts_enabled: bool | None = 
     if alert_rule is not None:
         alert_rule_update(user=user, **alert_rule)
     return user
+
+
+def user_set_retention(*, user: User, retention_days: int | None) -> User:
+    """How many days the user's analyses, live sessions and alerts are kept (None: until deleted)."""
+    user.retention_days = retention_days
+    user.full_clean(exclude=[field.name for field in User._meta.fields if field.name != "retention_days"])
+    user.save(update_fields=["retention_days"])
+    return user
+
+
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything of it: analyses and their image files, live sessions,
+    alerts, the alert rule, API tokens (all cascade from the user; the analyses' files go with
+    their rows once committed, see detection.analyses.signals). Browser sessions of the user
+    end with it (Django finds no user for them)."""
+    media_folder = Path(settings.MEDIA_ROOT) / "analyses" / str(user.pk)
+    with transaction.atomic():
+        user.delete()
+        # The now empty per-user media folder (and anything a crash left in it).
+        transaction.on_commit(lambda: shutil.rmtree(media_folder, ignore_errors=True))
+    logger.info("An account was deleted by its owner")

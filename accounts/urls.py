@@ -9,6 +9,8 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("profile/test-sms/", views.profile_test_sms, name="profile_test_sms"),
+    path("profile/retention/", views.profile_retention, name="profile_retention"),
+    path("profile/delete/", views.account_delete, name="account_delete"),
     path("profile/api-tokens/", views.api_token_create_view, name="api_token_create"),
     path("profile/api-tokens/<str:token_key>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

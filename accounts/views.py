@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.forms import AlertRuleForm, ProfileForm, SignupForm
+from accounts.forms import AccountDeleteForm, AlertRuleForm, ProfileForm, RetentionForm, SignupForm
 from accounts.models import User
-from accounts.services import signup_allowed, signup_count, user_create, user_update_profile
+from accounts.services import signup_allowed, signup_count, user_create, user_delete, user_set_retention, user_update_profile
 from accounts.tokens import api_token_create, api_token_list, api_token_revoke, api_tokens_revoke_all
 from detection.alerts.selectors import alert_rule_get
 from detection.alerts.services import alert_rule_update, alert_send_test_sms
@@ -108,6 +108,31 @@ def api_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
     else:
         messages.error(request, "No such API token.")
     return redirect("profile")
+
+
+@require_POST
+def profile_retention(request: HttpRequest) -> HttpResponse:
+    """The profile's "Keep my data for N days" (empty: until I delete it)."""
+    form = RetentionForm(request.POST, instance=User.objects.get(pk=request.user.pk))
+    if form.is_valid():
+        user_set_retention(user=request.user, retention_days=form.cleaned_data["retention_days"])
+        days = form.cleaned_data["retention_days"]
+        messages.success(request, f"Data older than {days} days will be deleted." if days else "Your data is kept until you delete it.")
+    else:
+        messages.error(request, " ".join(form.errors["retention_days"]))
+    return redirect("profile")
+
+
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete the account and all its data, after the password."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user_delete(user=user)
+        messages.success(request, "Your account and all its data have been deleted.")
+        return redirect("login")
+    return render(request, "accounts/account_delete.html", {"form": form})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

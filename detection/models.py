@@ -56,6 +56,9 @@ class Analysis(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Set when the stuck-analysis recovery queued it again (it does so once, then fails it).
     requeued_at = models.DateTimeField(null=True, blank=True)
+    # The API client's Idempotency-Key header: a retry with the same key (per user, for
+    # IDEMPOTENCY_KEY_HOURS) gets this analysis back instead of a new one.
+    idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -68,6 +71,9 @@ class Analysis(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(stress__isnull=True) | Q(stress__gte=0, stress__lte=1), name="analysis_stress_0_1"),
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"], condition=~Q(idempotency_key=""), name="analysis_owner_idempotency_key"
+            ),
         ]
 
     def __str__(self) -> str:

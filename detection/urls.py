@@ -22,4 +22,5 @@ urlpatterns = [
     path("history/", report_views.history, name="history"),
     path("reports/", report_views.reports, name="reports"),
     path("reports/analyses.csv", report_views.reports_export_csv, name="reports_export_csv"),
+    path("my-data.zip", report_views.data_export, name="data_export"),
 ]

@@ -1,6 +1,8 @@
 """The caller's account as the API shows it (GET /api/v1/me/) and what PATCH may change: the SMS
 switch and the stress-alert rule. PATCH input is checked by the profile page's own forms, so
-the API accepts exactly what the page does; the field bounds below are read from them."""
+the API accepts exactly what the page does; the field bounds below are read from them. The image
+stress threshold is a whole percentage (0-100) both ways, as the profile page shows it (stored
+as 0..1 like every stress score), so what GET gives can be PATCHed back unchanged."""
 
 from __future__ import annotations
 
@@ -27,12 +29,16 @@ class _JSONTyped:
         return super().to_internal_value(data)
 
 
+def rule_as_shown(rule) -> dict:
+    """The rule in the units of the profile page and the API: the image threshold in percent."""
+    shown = alert_rule_to_dict(rule)
+    if shown["image_stress_threshold"] is not None:
+        shown["image_stress_threshold"] = round(shown["image_stress_threshold"] * 100)
+    return shown
+
+
 class StrictIntegerField(_JSONTyped, serializers.IntegerField):
     json_types = (int,)
-
-
-class StrictFloatField(_JSONTyped, serializers.FloatField):
-    json_types = (int, float)
 
 
 class StrictBooleanField(_JSONTyped, serializers.BooleanField):
@@ -51,12 +57,12 @@ class AlertRuleSerializer(serializers.Serializer):
     window = _bounded(StrictIntegerField, "window")
     threshold = _bounded(StrictIntegerField, "threshold")
     cooldown_minutes = _bounded(StrictIntegerField, "cooldown_minutes")
-    image_stress_threshold = _bounded(StrictFloatField, "image_stress_threshold", allow_null=True)
+    image_stress_threshold = _bounded(StrictIntegerField, "image_stress_threshold", allow_null=True)
 
     def validate(self, data: dict) -> dict:
         """The profile page's rule form, on the current rule with these changes."""
         user = self.context["request"].user
-        form = AlertRuleForm(data={**alert_rule_to_dict(alert_rule_get(user=user)), **data})
+        form = AlertRuleForm(data={**rule_as_shown(alert_rule_get(user=user)), **data})
         if not form.is_valid():
             raise serializers.ValidationError(
                 {"non_field_errors" if name == "__all__" else name: list(messages) for name, messages in form.errors.items()}
@@ -73,12 +79,15 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "email", "phone_number", "sms_alerts_enabled", "can_receive_sms_alerts", "alert_rule"]
+        fields = [
+            "id", "username", "display_name", "email", "phone_number", "sms_alerts_enabled", "can_receive_sms_alerts", "alert_rule",
+            "retention_days",
+        ]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(AlertRuleSerializer)
     def get_alert_rule(self, user: User) -> dict:
-        return AlertRuleSerializer(alert_rule_to_dict(alert_rule_get(user=user))).data
+        return AlertRuleSerializer(rule_as_shown(alert_rule_get(user=user))).data
 
 
 class AlertRuleChangesSerializer(AlertRuleSerializer):
@@ -94,3 +103,14 @@ class AlertRuleChangesSerializer(AlertRuleSerializer):
 class MeUpdateSerializer(serializers.Serializer):
     sms_alerts_enabled = StrictBooleanField(required=False, help_text="Needs a phone number (set on the profile page).")
     alert_rule = AlertRuleChangesSerializer(required=False, help_text="Only the fields given change.")
+    retention_days = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=3650,
+        help_text="Delete your analyses (with their images), live sessions and alerts older than this many days; null keeps them.",
+    )
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(help_text="Your password, to confirm.", style={"input_type": "password"})

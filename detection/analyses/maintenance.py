@@ -1,5 +1,6 @@
 """Housekeeping that keeps the platform honest after crashes: stuck analyses are queued again
-(once) or failed, and image files that no analysis refers to are removed.
+(once) or failed, and image files that no analysis refers to are removed. It also keeps each
+user's retention setting: their data older than ``retention_days`` is deleted.
 
 It runs on a schedule: with a broker, as a Celery beat task (``make worker`` starts beat) and
 once when a worker starts; without one, on a thread of the web process, which also runs it once
@@ -19,8 +20,9 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from accounts.models import User
 from detection.analyses.services import analysis_recover_stuck
-from detection.models import Analysis
+from detection.models import Alert, Analysis, LiveSession
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +56,34 @@ def media_sweep(*, modified_before: dt.datetime, dry_run: bool = False) -> list[
     return orphans
 
 
+def retention_sweep(*, now: dt.datetime | None = None) -> int:
+    """Delete, for every user with a ``retention_days`` setting, their analyses (the image
+    files follow, see detection.analyses.signals), live sessions and alerts created more than
+    that many days ago. Returns how many rows of those three kinds were deleted."""
+    now = now or timezone.now()
+    deleted = 0
+    for days in User.objects.exclude(retention_days=None).values_list("retention_days", flat=True).distinct().order_by():
+        cutoff = now - dt.timedelta(days=days)
+        for model, created in ((Alert, "created_at"), (LiveSession, "started_at"), (Analysis, "created_at")):
+            expired = model.objects.filter(owner__retention_days=days, **{f"{created}__lt": cutoff})
+            # In batches, so that a first sweep over years of data holds no long transaction.
+            while batch := list(expired.values_list("pk", flat=True)[:500]):
+                deleted += model.objects.filter(pk__in=batch).delete()[1].get(model._meta.label, 0)
+    if deleted:
+        logger.info("Retention: deleted %d analyses, live sessions and alerts past their owners' retention", deleted)
+    return deleted
+
+
 def maintenance_run(*, stuck_before: dt.datetime | None = None) -> dict:
-    """One round: recover stuck analyses, then sweep orphaned media. Returns what it did."""
+    """One round: recover stuck analyses, delete data past its owner's retention, then sweep
+    orphaned media. Returns what it did."""
     now = timezone.now()
     if stuck_before is None:
         stuck_before = now - dt.timedelta(seconds=settings.ANALYSIS_STUCK_AFTER_SECONDS)
     requeued, failed = analysis_recover_stuck(stuck_before=stuck_before)
+    expired = retention_sweep(now=now)
     removed = media_sweep(modified_before=now - dt.timedelta(seconds=settings.MEDIA_SWEEP_GRACE_SECONDS))
-    return {"requeued": requeued, "failed": failed, "files_removed": len(removed)}
+    return {"requeued": requeued, "failed": failed, "expired": expired, "files_removed": len(removed)}
 
 
 _started = False

@@ -58,7 +58,8 @@ class AnalysisRateLimitError(ValidationError):
 
 
 def _check_analysis_rate(owner: User) -> None:
-    """Counted from the database, so the limit holds across processes and needs no cache."""
+    """Counted from the database, so the limit holds across processes and needs no cache. Only
+    exact under :func:`_lock_owner` (analysis_create calls it again there)."""
     window_start = timezone.now() - dt.timedelta(hours=1)
     recent = Analysis.objects.filter(owner=owner, created_at__gte=window_start).order_by("-created_at")
     limit = settings.ANALYSIS_CREATE_PER_HOUR
@@ -67,16 +68,47 @@ def _check_analysis_rate(owner: User) -> None:
         raise AnalysisRateLimitError(retry_after=max(1, int((oldest_counted - window_start).total_seconds()) + 1))
 
 
-def analysis_create(*, owner: User, source: str, image: File | None = None, source_url: str = "") -> Analysis:
+def _lock_owner(owner: User) -> None:
+    """Serialise one user's analysis_create calls until the transaction ends, across threads and
+    processes, so that counting and inserting are one step: on PostgreSQL a row lock on the user;
+    on SQLite every transaction already holds the database's write lock from its start
+    (transaction_mode IMMEDIATE in the settings), and select_for_update is a no-op."""
+    User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).first()
+
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
+def _idempotent_replay(owner: User, idempotency_key: str) -> Analysis | None:
+    """The analysis this user created with this key in the last IDEMPOTENCY_KEY_HOURS, if any."""
+    if not idempotency_key:
+        return None
+    since = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    return Analysis.objects.filter(owner=owner, idempotency_key=idempotency_key, created_at__gte=since).first()
+
+
+def analysis_create(
+    *, owner: User, source: str, image: File | None = None, source_url: str = "", idempotency_key: str = ""
+) -> Analysis:
     """Validate the input, store the original image, create a ``pending`` analysis and queue it.
 
     ``image`` is required for uploads and live snapshots, ``source_url`` for URLs. Raises
     :class:`ValidationError` with a user-readable message for anything we cannot analyse.
+    With an ``idempotency_key`` (a client's retry of the same request), the analysis this user
+    created with that key in the last IDEMPOTENCY_KEY_HOURS is returned instead, with
+    ``replayed`` set. The returned analysis has the status it has once the call is committed
+    (``failed`` if it could not be queued).
     """
     if source not in Analysis.Source.values:
         raise ValidationError(f"Unknown source {source!r}.")
-    _check_analysis_rate(owner)
-    analysis = Analysis(owner=owner, source=source)
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ValidationError(f"An idempotency key may have at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters.")
+    if replayed := _idempotent_replay(owner, idempotency_key):
+        replayed.replayed = True
+        return replayed
+    _check_analysis_rate(owner)  # Refuse early, before reading the image; checked again below.
+    analysis = Analysis(owner=owner, source=source, idempotency_key=idempotency_key)
+    analysis.replayed = False
     if source == Analysis.Source.URL:
         if image is not None or not source_url:
             raise ValidationError("Give the address of an image.")
@@ -93,12 +125,24 @@ def analysis_create(*, owner: User, source: str, image: File | None = None, sour
 
     try:
         with transaction.atomic():
+            _lock_owner(owner)
+            if replayed := _idempotent_replay(owner, idempotency_key):
+                # The same request, retried while this one was running.
+                _delete_file(analysis.original)
+                replayed.replayed = True
+                return replayed
+            _check_analysis_rate(owner)
+            if idempotency_key:
+                # A key older than IDEMPOTENCY_KEY_HOURS is free again.
+                Analysis.objects.filter(owner=owner, idempotency_key=idempotency_key).update(idempotency_key="")
             analysis.save()
             transaction.on_commit(lambda: _queue_analysis(analysis.pk))
     except BaseException:
         # The row was not saved, so nothing refers to the stored file: remove it.
         _delete_file(analysis.original)
         raise
+    # Once committed, it was queued or (the broker down) failed at once: answer with which.
+    analysis.refresh_from_db(fields=["status", "error", "finished_at"])
     return analysis
 
 
@@ -327,6 +371,20 @@ def analysis_recover_stuck(*, stuck_before: dt.datetime) -> tuple[list[int], lis
     if requeued or failed:
         logger.warning("Stuck analyses: queued again %s, failed %s", requeued, failed)
     return requeued, failed
+
+
+def analysis_requeue_pending(*, exclude: frozenset[int] | set[int] = frozenset()) -> list[int]:
+    """Queue again every ``pending`` analysis except those in ``exclude`` (the ones known to be
+    on the broker's queue). A worker calls it each time it (re)connects to the broker, so that
+    analyses whose messages a broker restart lost run within seconds instead of waiting for the
+    stuck-analysis sweep. Running an analysis twice is safe (analysis_run). Returns the ids."""
+    pending = Analysis.objects.filter(status=Analysis.Status.PENDING).order_by("created_at", "pk")
+    ids = [analysis_id for analysis_id in pending.values_list("pk", flat=True) if analysis_id not in exclude]
+    for analysis_id in ids:
+        _queue_analysis(analysis_id)
+    if ids:
+        logger.warning("Queued again %d pending analyses that were not on the broker's queue", len(ids))
+    return ids
 
 
 def analysis_retry(*, analysis: Analysis) -> Analysis:

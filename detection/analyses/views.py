@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.exceptions import AuthenticationFailed
 
+from accounts.authentication import token_user
 from detection.analyses import selectors
 from detection.analyses.forms import AnalyzeForm
 from detection.analyses.images import thumbnail_jpeg
@@ -118,12 +122,24 @@ def analysis_status(request: HttpRequest, analysis_id: int) -> JsonResponse:
     )
 
 
+@login_not_required  # A browser session or an API token (the API's answers link here).
 @require_GET
 def analysis_image(request: HttpRequest, analysis_id: int, kind: str) -> HttpResponse:
     """An analysis's original, annotated or thumbnail image, only for its owner (and staff).
 
     Media has no public URL; this is the only way to an image, so a guessed id or path is a 404.
+    A signed-in browser or an ``Authorization: Token ...`` header may fetch it.
     """
+    if not request.user.is_authenticated:
+        try:
+            user = token_user(request)
+        except AuthenticationFailed as error:
+            response = HttpResponse(str(error.detail), status=401, content_type="text/plain; charset=utf-8")
+            response["WWW-Authenticate"] = "Token"
+            return response
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+        request.user = user  # So that the response is marked private like any signed-in one.
     if kind not in IMAGE_KINDS:
         raise Http404("No such image.")
     try:

@@ -83,7 +83,8 @@ class AutoSchema(openapi.AutoSchema):
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         errors = dict(ALWAYS)
-        if self.method in ("POST", "PUT", "PATCH"):
+        # A DELETE with a body (DELETE me/ takes the password) is checked like any input.
+        if self.method in ("POST", "PUT", "PATCH") or (self.method == "DELETE" and self.get_request_serializer() is not None):
             errors |= WITH_INPUT | WITH_BODY
         elif any(parameter["in"] == "query" for parameter in self._get_parameters()):
             errors |= WITH_INPUT

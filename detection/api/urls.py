@@ -15,6 +15,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from accounts.api.tokens import TokenCreateView, TokenRevokeView
 from accounts.api.views import MeView
 from detection.api.live import AlertViewSet, LiveSessionViewSet
+from detection.api.privacy import MeExportView
 from detection.api.trends import TrendsView
 from detection.api.views import AnalysisViewSet, api_not_found
 
@@ -55,6 +56,7 @@ urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="auth_token"),
     path("auth/logout/", TokenRevokeView.as_view(), name="auth_logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", MeExportView.as_view(), name="me_export"),
     path("stats/trends/", TrendsView.as_view(), name="trends"),
     # The contract is public: reading it needs no account.
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),

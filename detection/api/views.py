@@ -23,12 +23,20 @@ from rest_framework.response import Response
 
 from detection.analyses import selectors
 from detection.analyses.forms import HistoryFilterForm
-from detection.analyses.services import AnalysisRateLimitError, analysis_create, analysis_delete
+from detection.analyses.services import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    QUEUE_UNAVAILABLE_MESSAGE,
+    AnalysisRateLimitError,
+    analysis_create,
+    analysis_delete,
+)
 from detection.api.errors import PayloadTooLarge, upload_error
 from detection.api.serializers import AnalysisCreateSerializer, AnalysisDetailSerializer, AnalysisSerializer
 from detection.models import Analysis
 from ml.emotions import EMOTIONS
 
+# What a client is told to wait when the task queue is down (the broker usually restarts in seconds).
+QUEUE_RETRY_AFTER_SECONDS = 30
 # Room for the multipart envelope around the image (boundaries, part headers, a short field).
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -45,14 +53,25 @@ FILTER_PARAMETERS = [
     export=extend_schema(parameters=FILTER_PARAMETERS, responses=AnalysisDetailSerializer(many=True)),
     create=extend_schema(
         request={"multipart/form-data": AnalysisCreateSerializer, "application/json": AnalysisCreateSerializer},
-        responses={202: AnalysisDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Any unique string (a UUID) per analysis you mean to create: a retry with the same key within "
+                "24 hours gets the same analysis back (with the header Idempotent-Replayed: true) instead of a second one.",
+            )
+        ],
+        responses={202: AnalysisDetailSerializer, 503: AnalysisDetailSerializer},
     ),
 )
 @method_decorator(login_not_required, name="dispatch")
 class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Your image analyses, newest first. Filter the list with source, emotion, created_from and
     created_to (dates as YYYY-MM-DD). Create one by posting a multipart image, or JSON with a url:
-    the answer is 202 with the pending analysis; poll its url until its status is done or failed."""
+    the answer is 202 with the pending analysis; poll its url until its status is done or failed.
+    When the task queue is down the analysis is failed at once and the answer is 503 with it (and
+    Retry-After). Send an Idempotency-Key header to make a retry safe."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     lookup_value_converter = "int"
@@ -78,19 +97,30 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         payload = AnalysisCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         image, url = payload.validated_data.get("image"), payload.validated_data.get("url", "")
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if len(idempotency_key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise serializers.ValidationError({"Idempotency-Key": [f"At most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
         try:
             analysis = analysis_create(
                 owner=request.user,
                 source=Analysis.Source.UPLOAD if image else Analysis.Source.URL,
                 image=image,
                 source_url=url,
+                idempotency_key=idempotency_key,
             )
         except AnalysisRateLimitError as error:
             raise Throttled(wait=error.retry_after, detail=error.messages[0]) from None
         except ValidationError as error:
             raise upload_error(error, field="image" if image else "url") from None
         data = AnalysisDetailSerializer(analysis, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
+        headers = {"Location": str(data["url"])}
+        if analysis.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        if analysis.status == Analysis.Status.FAILED and analysis.error == QUEUE_UNAVAILABLE_MESSAGE:
+            # Not "pending": the task queue (Redis) is down, so it was failed at once.
+            headers["Retry-After"] = str(QUEUE_RETRY_AFTER_SECONDS)
+            return Response(data, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers=headers)
 
     def perform_destroy(self, instance: Analysis) -> None:
         analysis_delete(analysis=instance)

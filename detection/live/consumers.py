@@ -6,15 +6,19 @@ Two doors, one protocol (:class:`LiveProtocolConsumer`):
 - ``/ws/live/`` (:class:`LiveConsumer`): the live camera page; a signed-in browser session, from
   the site's own origin (stressdetector/asgi.py adds the session and the origin check).
 - ``/ws/v1/stream/`` (:class:`StreamConsumer`): programs; an API token in the handshake
-  (``Authorization: Token <key>``), no cookies and no origin check. A refused handshake is
-  accepted and closed at once with code 4401 and the reason, so any client can read why.
+  (``Authorization: Token <key>``), no cookies and no origin check.
+
+A refused handshake (no signed-in user, no or a bad token) is accepted and closed at once with
+code 4401 and the reason, so any client can read why. A socket over the account's
+``LIVE_MAX_SOCKETS_PER_USER`` gets a ``too_many_sockets`` error and code 4429.
 
 Client to server
     ``{"type": "config", "smoothing", "min_face", "probabilities"}`` (optional, before the first
     frame; every key optional): the per-person smoothing time constant in seconds (0-30, default
     ``ml.tracking.SMOOTHING_SECONDS``), the smallest face looked for in px (``LIVE_MIN_FACE``-480),
     whether results carry the probability tables (default true). Answered with ``config``.
-    binary message: one JPEG frame (at most ``LIVE_MAX_FRAME_BYTES``).
+    binary message: one JPEG frame (at most ``LIVE_MAX_FRAME_BYTES`` and, read from its header
+    before decoding, ``LIVE_MAX_FRAME_PIXELS``).
     ``{"type": "snapshot"}``: store the last analysed frame and the result it got as an analysis.
     ``{"type": "stop"}``: end the session; the server answers ``stopped`` and closes.
 
@@ -28,10 +32,12 @@ Server to client (JSON text)
     ``seq`` the frames analysed, ``t`` is the frame's arrival in seconds since the session began,
     ``ms`` the server's analysis time; ``person`` is 1, 2, ... per session.
     ``{"type": "error", "code", "message"[, "frame"]}``: a frame (then with its ``frame``) or
-    message was refused; ``code`` is ``bad_frame`` (not a JPEG we can read), ``too_large``,
-    ``rate_limited`` (over ``LIVE_MAX_FPS`` frames a second per connection; for a stream
-    ``LIVE_STREAM_MAX_FPS`` per token), ``busy`` (the previous frame is still being analysed:
-    this one is dropped, never queued), ``bad_config`` or ``bad_message``.
+    message was refused; ``code`` is ``bad_frame`` (not a JPEG we can read), ``too_large`` (bytes
+    or pixels), ``rate_limited`` (over ``LIVE_MAX_FPS`` frames a second per connection, for a
+    stream ``LIVE_STREAM_MAX_FPS`` per token, or ``LIVE_MAX_FPS_PER_USER`` over all the account's
+    sockets), ``busy`` (the previous frame is still being analysed: this one is dropped, never
+    queued), ``bad_config`` or ``bad_message`` (any text message that is not a JSON object with a
+    known string ``type``).
     ``{"type": "snapshot", "analysis", "url"}``: the snapshot was stored.
     ``{"type": "alert", ...}``: a stress alert fired (``person`` says whose) or its SMS status changed.
     ``{"type": "stopped", "session", "url"}``: after ``stop`` (both null when no frame was
@@ -64,6 +70,9 @@ from accounts.models import User
 from detection.alerts.selectors import alert_rule_get
 from detection.alerts.services import AlertWindow, alert_create, alerts_group_name
 from detection.analyses.inference import InvalidImageError, analyze_live_frame
+from detection.live import limits
+from detection.live.frames import JPEG_MAGIC, jpeg_dimensions
+from detection.live.limits import RateLimiter
 from detection.live.services import live_session_end, live_session_save, live_session_start
 from detection.live.tracker import LiveTracker
 from detection.models import LiveSession
@@ -73,9 +82,9 @@ from stressdetector.ops.metrics import LIVE_CONNECTIONS, LIVE_FRAMES
 
 logger = logging.getLogger(__name__)
 
-JPEG_MAGIC = b"\xff\xd8\xff"
 # Close codes (4000-4999 are the application's).
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TOO_MANY_SOCKETS = 4429
 MAX_SMOOTHING_SECONDS = 30.0
 MAX_MIN_FACE = 480
 
@@ -88,25 +97,6 @@ def inference_pool() -> ThreadPoolExecutor:
     if _inference_pool is None:
         _inference_pool = ThreadPoolExecutor(max_workers=settings.LIVE_INFERENCE_THREADS, thread_name_prefix="live-inference")
     return _inference_pool
-
-
-class RateLimiter:
-    """A token bucket: ``rate`` events a second on average, bursts of up to ``rate``."""
-
-    def __init__(self, rate: float, *, clock=time.monotonic):
-        self.rate = rate
-        self.tokens = rate
-        self.clock = clock
-        self.updated = clock()
-
-    def allow(self) -> bool:
-        now = self.clock()
-        self.tokens = min(self.rate, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
 
 
 @dataclass
@@ -143,22 +133,43 @@ class LiveProtocolConsumer(AsyncWebsocketConsumer):
 
     client: str = LiveSession.Client.BROWSER
     rate_limited_message = "At most {fps:g} frames a second."
+    session = None  # Set once connected; clean_up() looks at what connect() got to.
+    counted_socket = False
+    counted_gauge = False
+    alerts_group: str | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        # Channels calls disconnect() only on a clean close; a consumer that raises (a message
+        # it could not handle, Redis gone) would skip it. Clean up whatever happened.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.clean_up()
 
     async def authenticate(self) -> User | None:
         raise NotImplementedError
 
     async def refuse(self, reason: str) -> None:
-        await self.close(code=CLOSE_UNAUTHENTICATED)
+        # Accepted first, so that the client reads the close code and reason (a close before
+        # accepting is an HTTP 403 without either).
+        await self.accept()
+        await self.close(code=CLOSE_UNAUTHENTICATED, reason=reason[:120])
 
     def frame_rate_limiter(self) -> RateLimiter:
         return RateLimiter(settings.LIVE_MAX_FPS)
 
     async def connect(self) -> None:
-        self.session = None
         user = await self.authenticate()
         if user is None:
             return
         self.user = user
+        if not limits.socket_open(user.pk):
+            await self.accept()
+            max_sockets = settings.LIVE_MAX_SOCKETS_PER_USER
+            await self.send_error("too_many_sockets", f"At most {max_sockets} live connections per account at a time.")
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return
+        self.counted_socket = True
         self.recorder = LiveTracker()
         self.options = StreamOptions()
         self.people = FaceTracker(smoothing=self.options.smoothing)
@@ -171,20 +182,38 @@ class LiveProtocolConsumer(AsyncWebsocketConsumer):
         self.session = await database_sync_to_async(live_session_start)(owner=self.user, client=self.client)
         self.alert_rule = await database_sync_to_async(alert_rule_get)(user=self.user)
         self.alert_windows: dict[int, AlertWindow] = {}
+        await self.channel_layer.group_add(alerts_group_name(self.user.pk), self.channel_name)
         self.alerts_group = alerts_group_name(self.user.pk)
-        await self.channel_layer.group_add(self.alerts_group, self.channel_name)
         await self.accept()
         LIVE_CONNECTIONS.inc()
+        self.counted_gauge = True
         self.saver = asyncio.create_task(self.save_periodically())
         await self.send_json({"type": "session", "id": self.session.pk, "url": self.session.get_absolute_url()})
 
     async def disconnect(self, code: int) -> None:
-        if not getattr(self, "session", None):
-            return
-        if getattr(self, "saver", None) is not None:  # Set once the connection was accepted.
+        await self.clean_up()
+
+    async def clean_up(self) -> None:
+        """End the session (or delete it if no frame was analysed), stop the saver, leave the
+        alerts group and uncount the socket. Runs on every way out, each step on its own, and
+        at most once per step."""
+        if self.counted_gauge:
+            self.counted_gauge = False
             LIVE_CONNECTIONS.dec()
-        await self.end_session()
-        await self.channel_layer.group_discard(self.alerts_group, self.channel_name)
+        if self.counted_socket:
+            self.counted_socket = False
+            limits.socket_closed(self.user.pk)
+        if self.session is not None:
+            try:
+                await self.end_session()
+            except Exception:
+                logger.exception("Could not end live session %s", self.session.pk)
+        if self.alerts_group is not None:
+            group, self.alerts_group = self.alerts_group, None
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                logger.warning("Could not leave the alerts group %s", group, exc_info=True)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.session is None:
@@ -192,12 +221,11 @@ class LiveProtocolConsumer(AsyncWebsocketConsumer):
         if bytes_data is not None:
             await self.receive_frame(bytes_data)
             return
-        try:
-            message = json.loads(text_data)
-            kind = message["type"]
-        except (TypeError, ValueError, KeyError):
+        message = parse_control_message(text_data)
+        if message is None:
             await self.send_error("bad_message", "Send JPEG frames as binary messages and JSON control messages as text.")
             return
+        kind = message["type"]
         if kind == "config":
             await self.configure(message)
         elif kind == "snapshot":
@@ -209,7 +237,7 @@ class LiveProtocolConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "stopped", "session": self.session.pk if kept else None, "url": url})
             await self.close()
         else:
-            await self.send_error("bad_message", f"Unknown message type {kind!r}.")
+            await self.send_error("bad_message", f"Unknown message type {kind[:40]!r}.")
 
     async def configure(self, message: dict) -> None:
         if self.frames_received:
@@ -233,6 +261,10 @@ class LiveProtocolConsumer(AsyncWebsocketConsumer):
         if not self.rate_limiter.allow():
             await self.send_error("rate_limited", self.rate_limited_message.format(fps=self.rate_limiter.rate), frame=number)
             return
+        if not limits.frame_allowed(self.user.pk):
+            fps = settings.LIVE_MAX_FPS_PER_USER
+            await self.send_error("rate_limited", f"At most {fps:g} frames a second over all your connections.", frame=number)
+            return
         if self.analysis_task is not None:
             await self.send_error("busy", "The previous frame is still being analysed; this one was dropped.", frame=number)
             return
@@ -241,6 +273,15 @@ class LiveProtocolConsumer(AsyncWebsocketConsumer):
             return
         if not frame.startswith(JPEG_MAGIC):
             await self.send_error("bad_frame", "A frame must be a JPEG image.", frame=number)
+            return
+        size = jpeg_dimensions(frame)
+        if size is None:
+            await self.send_error("bad_frame", "The frame is not a JPEG image we can read.", frame=number)
+            return
+        if size[0] * size[1] > settings.LIVE_MAX_FRAME_PIXELS:
+            megapixels = settings.LIVE_MAX_FRAME_PIXELS / 1_000_000
+            message = f"A frame may have at most {megapixels:g} megapixels (this one is {size[0]}x{size[1]})."
+            await self.send_error("too_large", message, frame=number)
             return
         # Analyse in the background and return at once, so that a frame arriving meanwhile is
         # answered "busy" straight away instead of waiting in the server's queue.
@@ -404,14 +445,22 @@ class StreamConsumer(LiveProtocolConsumer):
         self.token_key = token.token_key
         return user
 
-    async def refuse(self, reason: str) -> None:
-        # Accepted first, so that the client reads the close code and reason (a close before
-        # accepting is an HTTP 403 without either).
-        await self.accept()
-        await self.close(code=CLOSE_UNAUTHENTICATED, reason=reason[:120])
-
     def frame_rate_limiter(self) -> RateLimiter:
         limiter = _token_rate_limiters.get(self.token_key)
         if limiter is None or limiter.rate != settings.LIVE_STREAM_MAX_FPS:
             limiter = _token_rate_limiters[self.token_key] = RateLimiter(settings.LIVE_STREAM_MAX_FPS)
         return limiter
+
+
+def parse_control_message(text: str | None) -> dict | None:
+    """A JSON control message with a string ``type``; None for anything malformed (not JSON,
+    nested too deep to parse, not an object, no string ``type``)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        message = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return None
+    return message

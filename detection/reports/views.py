@@ -21,6 +21,7 @@ from detection.analyses.forms import HistoryFilterForm
 from detection.core.presentation import counts_for_headline
 from detection.live.selectors import live_session_list
 from detection.reports import selectors
+from detection.reports.archive import archive_filename, data_archive
 from detection.reports.dashboard import dashboard_summary
 from detection.reports.figures import report_headline
 from ml.emotions import EMOTIONS
@@ -160,3 +161,10 @@ def _percent(value: float | None) -> str:
     """Stress and probabilities in the one unit users see (percent), with two decimals; the
     column names say so."""
     return "" if value is None else f"{value * 100:.2f}"
+
+
+def data_export(request: HttpRequest) -> StreamingHttpResponse:
+    """All of the user's data as one zip archive (profile: "Download all my data")."""
+    response = StreamingHttpResponse(data_archive(request.user), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{archive_filename(request.user)}"'
+    return response

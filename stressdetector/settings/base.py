@@ -383,6 +383,9 @@ SPECTACULAR_SETTINGS = {
 
 # Analyses one user may start in an hour (uploads, URLs and live snapshots, page or API).
 ANALYSIS_CREATE_PER_HOUR = env.int("ANALYSIS_CREATE_PER_HOUR", default=100)
+# How long POST /api/v1/analyses/ remembers an Idempotency-Key (per user): a retry with the same
+# key within this time gets the same analysis back.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 ANALYSIS_MAX_UPLOAD_BYTES = env.int("ANALYSIS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Hosts on a private or local network that "analyze an image from a URL" may still fetch from;
 # public hosts are always allowed, and empty means no private host is.
@@ -407,6 +410,12 @@ TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
 # waiting, so the queue is bounded by the number of connections).
 LIVE_MAX_FRAME_BYTES = env.int("LIVE_MAX_FRAME_BYTES", default=512 * 1024)
 LIVE_MAX_FPS = env.float("LIVE_MAX_FPS", default=15.0)
+# Per account, so one user cannot starve the others' live analysis (detection/live/limits.py):
+# open sockets, frames a second over all of them, and pixels of one frame (read from the JPEG
+# header before decoding; a camera frame is at most a few megapixels).
+LIVE_MAX_SOCKETS_PER_USER = env.int("LIVE_MAX_SOCKETS_PER_USER", default=3)
+LIVE_MAX_FPS_PER_USER = env.float("LIVE_MAX_FPS_PER_USER", default=20.0)
+LIVE_MAX_FRAME_PIXELS = env.int("LIVE_MAX_FRAME_PIXELS", default=4_000_000)
 LIVE_SAVE_SECONDS = env.float("LIVE_SAVE_SECONDS", default=3.0)
 LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 # The streaming API (/ws/v1/stream/): the most frames a second one API token may send, over all

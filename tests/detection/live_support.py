@@ -76,6 +76,11 @@ def stream_socket(authorization: str | None = None, *, cookie: str | None = None
     return WebsocketCommunicator(application, "/ws/v1/stream/", headers=headers)
 
 
+async def open_socket(cookie: str) -> tuple[WebsocketCommunicator, dict]:
+    """A signed-in live socket, connected, with its ``session`` message read: (socket, hello)."""
+    return await connected(live_socket(cookie))
+
+
 async def connected(socket: WebsocketCommunicator) -> tuple[WebsocketCommunicator, dict]:
     """``socket`` connected, and the ``session`` message the server greets it with."""
     accepted, _ = await socket.connect(timeout=10)

@@ -158,12 +158,13 @@ def test_the_web_server_is_ready_and_reports_redis_going_away(script_env, tmp_pa
             assert checks["channel_layer"].startswith("error:")
             assert subprocess.run(probe, env=script_env, capture_output=True).returncode == 1
 
-            # An upload while Redis is down: accepted, then failed with a reason, not a 500.
+            # An upload while Redis is down: failed at once with a reason, answered 503 (not a
+            # 500, and not 202 "pending" for a row already failed).
             content, content_type = multipart("image", "face.jpg", face_frame_jpeg())
             status, body = get(
                 f"{base}/api/analyses/", data=content, headers={"Authorization": f"Token {token}", "Content-Type": content_type}
             )
-            assert status == 202, body
+            assert status == 503, body
             analysis_id = json.loads(body)["id"]
             status, body = get(f"{base}/api/analyses/{analysis_id}/", headers={"Authorization": f"Token {token}"})
             assert json.loads(body)["status"] == "failed"

@@ -64,7 +64,8 @@ def test_sms_alerts_need_a_phone_number_as_on_the_profile_page(bob_api, bob):
         ({"window": 0}, "window", "Ensure this value is greater than or equal to 1."),
         ({"emotions": []}, "emotions", None),
         ({"emotions": ["bored"]}, "emotions", None),
-        ({"image_stress_threshold": 1.5}, "image_stress_threshold", None),
+        ({"image_stress_threshold": 101}, "image_stress_threshold", None),
+        ({"image_stress_threshold": 0.8}, "image_stress_threshold", None),
         ({"cooldown_minutes": "soon"}, "cooldown_minutes", None),
     ],
 )
@@ -85,3 +86,26 @@ def test_only_json_is_accepted(alice_api):
 
 def test_anonymous_requests_are_refused(client):
     assert client.get(URL).status_code in (401, 403)
+
+
+def test_the_image_stress_threshold_is_a_percentage_both_ways(alice_api, alice):
+    """As the profile page shows it: 80 means 80 %, stored as 0.8 like every stress score."""
+    patched = alice_api.patch(URL, {"alert_rule": {"image_stress_threshold": 80}}, format="json")
+
+    assert patched.status_code == 200
+    assert patched.json()["alert_rule"]["image_stress_threshold"] == 80
+    assert AlertRule.objects.get(owner=alice).image_stress_threshold == pytest.approx(0.8)
+    assert alice_api.get(URL).json()["alert_rule"]["image_stress_threshold"] == 80
+
+
+def test_what_get_gives_can_be_patched_back_unchanged(alice_api, alice):
+    alice_api.patch(URL, {"alert_rule": {"image_stress_threshold": 65, "window": 40}}, format="json")
+    shown = alice_api.get(URL).json()
+
+    again = alice_api.patch(URL, {"sms_alerts_enabled": shown["sms_alerts_enabled"], "alert_rule": shown["alert_rule"]}, format="json")
+    other_field = alice_api.patch(URL, {"alert_rule": {"cooldown_minutes": 5}}, format="json")
+
+    assert again.status_code == 200, again.json()
+    assert again.json() == shown
+    assert other_field.status_code == 200, other_field.json()
+    assert AlertRule.objects.get(owner=alice).image_stress_threshold == pytest.approx(0.65)

@@ -134,3 +134,48 @@ def test_another_user_cannot_download_the_marked_image(bob_client, alice, make_a
     analysis = make_analysis(alice)
 
     assert bob_client.get(image_url(analysis, "annotated"), {"download": 1}).status_code == 404
+
+
+# --- API token clients (the API's answers link to these images) -------------------------------
+
+
+def token_for(user: User) -> str:
+    from accounts.tokens import api_token_create
+
+    return api_token_create(user=user, name="script")[1]
+
+
+@pytest.mark.parametrize("kind", ["original", "annotated", "thumbnail"])
+def test_a_token_client_gets_each_image_the_api_links_to(alice, make_analysis, kind):
+    from rest_framework.test import APIClient
+
+    analysis = make_analysis(alice)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(alice)}")
+    link = api.get(reverse("api:analysis-detail", args=[analysis.pk])).json()["images"][kind]
+
+    response = Client(HTTP_AUTHORIZATION=f"Token {token_for(alice)}").get(link)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_another_users_token_gets_404(alice, bob, make_analysis):
+    analysis = make_analysis(alice)
+
+    response = Client(HTTP_AUTHORIZATION=f"Token {token_for(bob)}").get(image_url(analysis, "original"))
+
+    assert response.status_code == 404
+
+
+def test_a_wrong_token_gets_401_and_no_token_the_log_in_page(alice, make_analysis):
+    analysis = make_analysis(alice)
+
+    wrong = Client(HTTP_AUTHORIZATION="Token not-a-real-token").get(image_url(analysis, "original"))
+    anonymous = Client().get(image_url(analysis, "original"))
+
+    assert wrong.status_code == 401
+    assert wrong["WWW-Authenticate"] == "Token"
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("login"))

@@ -28,7 +28,7 @@ def test_the_schema_describes_every_endpoint_once_under_v1(db):
     paths = set(schema()["paths"])
 
     assert paths == {
-        "/api/v1/auth/token/", "/api/v1/auth/logout/", "/api/v1/me/", "/api/v1/stats/trends/",
+        "/api/v1/auth/token/", "/api/v1/auth/logout/", "/api/v1/me/", "/api/v1/me/export/", "/api/v1/stats/trends/",
         "/api/v1/analyses/", "/api/v1/analyses/{id}/", "/api/v1/analyses/export/",
         "/api/v1/live-sessions/", "/api/v1/live-sessions/{id}/", "/api/v1/alerts/", "/api/v1/alerts/{id}/",
     }  # fmt: skip
