@@ -54,6 +54,7 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=stressdetector.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=stressdetector.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -10,7 +10,7 @@ from django.db import transaction
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import User
-from detection.alerts import alert_rule_update
+from detection.alerts.services import alert_rule_update
 
 logger = logging.getLogger(__name__)
 

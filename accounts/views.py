@@ -11,8 +11,9 @@ from accounts.forms import AlertRuleForm, ProfileForm, SignupForm
 from accounts.models import User
 from accounts.services import signup_allowed, signup_count, user_create, user_update_profile
 from accounts.tokens import api_token_create, api_token_list, api_token_revoke, api_tokens_revoke_all
-from detection.alerts import alert_rule_get, alert_rule_update, alert_send_test_sms
-from detection.sms import SmsError, sms_is_configured
+from detection.alerts.selectors import alert_rule_get
+from detection.alerts.services import alert_rule_update, alert_send_test_sms
+from detection.alerts.sms import SmsError, sms_is_configured
 
 
 @login_not_required

@@ -7,4 +7,7 @@ class DetectionConfig(AppConfig):
     verbose_name = "Detection"
 
     def ready(self) -> None:
-        from detection import signals  # noqa: F401 -- connects the receivers.
+        # Connects the receivers, and registers the Celery tasks (and the worker's start-up
+        # recovery) of the subpackages: Celery's autodiscovery only looks for detection.tasks.
+        from detection.alerts import tasks as alert_tasks  # noqa: F401
+        from detection.analyses import signals, tasks  # noqa: F401

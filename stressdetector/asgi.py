@@ -16,8 +16,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stressdetector.settings.base")
 # Set up Django (apps, models) before importing anything that imports models.
 django_asgi_app = get_asgi_application()
 
-from detection.maintenance import start_in_process_maintenance  # noqa: E402
-from detection.routing import websocket_urlpatterns  # noqa: E402
+from detection.analyses.maintenance import start_in_process_maintenance  # noqa: E402
+from detection.live.routing import websocket_urlpatterns  # noqa: E402
 from stressdetector.body_limit import RequestBodyLimit  # noqa: E402
 from stressdetector.websocket import SameOriginValidator  # noqa: E402
 
@@ -29,5 +29,5 @@ application = ProtocolTypeRouter(
 )
 
 # Without a broker, this process runs the analyses, so it also recovers the ones a previous run
-# of it left unfinished, and keeps doing its housekeeping (detection/maintenance.py).
+# of it left unfinished, and keeps doing its housekeeping (detection/analyses/maintenance.py).
 start_in_process_maintenance()

@@ -5,7 +5,10 @@ Celery would run it eagerly, inside the request that queued it: a slow analysis 
 request, and several at once fight over the database. Here such tasks go to a small pool of
 background threads in the web process instead (``INPROCESS_TASK_THREADS``; 0 keeps the eager,
 in-request behaviour, which the tests use). Work lost with the process (a crash, a restart) is
-picked up by the stuck-analysis recovery (``detection.maintenance``).
+picked up by the stuck-analysis recovery (the detection app's maintenance).
+
+Tasks are queued by name (``"detection.tasks.analysis_run_task"``), so a service that queues a
+task does not import the module that defines it (which imports the service back).
 """
 
 from __future__ import annotations
@@ -18,21 +21,26 @@ from celery import Task
 from django.conf import settings
 from django.db import connections
 
+from stressdetector.celery import app
+
 logger = logging.getLogger(__name__)
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
 
-def enqueue(task: Task, *args) -> None:
-    """Queue ``task(*args)``: on the broker, on the background pool, or (0 threads) eagerly."""
+def enqueue(task: Task | str, *args) -> None:
+    """Queue ``task(*args)``: on the broker, on the background pool, or (0 threads) eagerly.
+    ``task`` is a task or the name it was registered under."""
+    if isinstance(task, str):
+        task = app.tasks[task]
     if task.app.conf.task_always_eager and settings.INPROCESS_TASK_THREADS > 0:
         _get_executor().submit(_run_in_background, task, args)
     else:
         task.delay(*args)
 
 
-def enqueue_or_log(task: Task, *args, what: str) -> bool:
+def enqueue_or_log(task: Task | str, *args, what: str) -> bool:
     """:func:`enqueue`, or False when the broker (Redis) cannot be reached, logged as
     "Could not queue <what>": the caller then records why its row will never run."""
     from kombu.exceptions import OperationalError

@@ -7,13 +7,13 @@ in-process (CELERY_TASK_ALWAYS_EAGER), so a single `make run` is a working platf
 import os
 
 from celery import Celery
-from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stressdetector.settings.base")
 
 app = Celery("stressdetector")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Finds the tasks.py module of every installed app.
+# Finds the tasks.py module of every installed app (the detection app imports its subpackages'
+# tasks modules, and connects their worker signals, when Django sets it up).
 app.autodiscover_tasks()
 
 
@@ -21,14 +21,6 @@ app.autodiscover_tasks()
 def ping() -> str:
     """Answer "pong": a cheap way to check that a worker is consuming tasks."""
     return "pong"
-
-
-@worker_ready.connect
-def recover_stuck_work_on_start(sender, **kwargs) -> None:
-    """A worker that starts may be replacing one that died mid-task: look for stuck analyses."""
-    from detection.tasks import maintenance_task
-
-    maintenance_task.delay()
 
 
 # Request ids in task logs, task durations in the metrics.

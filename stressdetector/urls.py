@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from stressdetector import views
+from detection.core import views as core_views
+from detection.reports import views as report_views
 from stressdetector.ops import views as ops_views
 
 admin.site.site_header = "Stress Detector administration"
@@ -11,9 +12,9 @@ admin.site.index_title = "Users, analyses, live sessions and alerts"
 # There is deliberately no route for MEDIA_URL: uploaded images are private and will be
 # served by a view that checks their owner.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("palette.css", views.palette, name="palette"),
-    path("favicon.ico", views.favicon, name="favicon"),
+    path("", report_views.home, name="home"),
+    path("palette.css", core_views.palette, name="palette"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("detection/", include("detection.urls")),
     # /api/v1/ is the API's canonical prefix; /api/ serves the same views for older clients.

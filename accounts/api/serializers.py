@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from accounts.forms import AlertRuleForm
 from accounts.models import User
-from detection.alerts import alert_rule_get, alert_rule_to_dict
+from detection.alerts.selectors import alert_rule_get
+from detection.alerts.services import alert_rule_to_dict
 from ml.emotions import EMOTIONS
 
 _RULE_FIELDS = AlertRuleForm.base_fields

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from detection.services import UNSUPPORTED_IMAGE, UPLOAD_TOO_LARGE
+from detection.analyses.services import UNSUPPORTED_IMAGE, UPLOAD_TOO_LARGE
 
 
 class PayloadTooLarge(exceptions.APIException):

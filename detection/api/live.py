@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from rest_framework import serializers, viewsets
 
-from detection.alerts import alert_list
-from detection.live import live_session_list
+from detection.alerts.selectors import alert_list
+from detection.live.selectors import live_session_list
 from detection.models import Alert, LiveSession
 
 

@@ -1,5 +1,5 @@
 """GET /api/v1/stats/trends/: the caller's analyses and live sessions per day or week, from the
-same selector as the reports page (detection.trends), so the numbers are the same."""
+same selector as the reports page (detection.reports.trends), so the numbers are the same."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from detection.trends import BUCKETS, DAY, trends_list, trends_total
+from detection.reports.trends import BUCKETS, DAY, trends_list, trends_total
 from ml.emotions import EMOTIONS
 
 DEFAULT_DAYS = 30

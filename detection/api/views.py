@@ -21,12 +21,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from detection import selectors
+from detection.analyses import selectors
+from detection.analyses.forms import HistoryFilterForm
+from detection.analyses.services import AnalysisRateLimitError, analysis_create, analysis_delete
 from detection.api.errors import PayloadTooLarge, upload_error
 from detection.api.serializers import AnalysisCreateSerializer, AnalysisDetailSerializer, AnalysisSerializer
-from detection.forms import HistoryFilterForm
 from detection.models import Analysis
-from detection.services import AnalysisRateLimitError, analysis_create, analysis_delete
 from ml.emotions import EMOTIONS
 
 # Room for the multipart envelope around the image (boundaries, part headers, a short field).

@@ -2,7 +2,7 @@
 
 from django import template
 
-from detection.live import live_session_duration
+from detection.live.selectors import live_session_duration
 from detection.models import LiveSession
 
 register = template.Library()

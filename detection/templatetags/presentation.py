@@ -1,9 +1,9 @@
 """``{% load presentation %}``: the stress unit and level, and the uncertain state, in
-templates (see detection/presentation.py)."""
+templates (see detection/core/presentation.py)."""
 
 from django import template
 
-from detection import presentation
+from detection.core import presentation
 from ml.emotions import stress_level as ml_stress_level
 
 register = template.Library()

@@ -1,6 +1,6 @@
 // The seven emotions and their colours. The colours come from /palette.css (generated from the
 // colours ml/ circles faces with), read here from its CSS custom properties, so a face's circle,
-// its chart bar and its label always match. tests/detection/test_static_emotions.py checks the
+// its chart bar and its label always match. tests/detection/core/test_static_emotions.py checks the
 // list of emotions against ml/emotions.py.
 
 export const EMOTIONS = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"];

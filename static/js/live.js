@@ -1,6 +1,6 @@
 // The live camera page: camera -> JPEG frames over a WebSocket -> faces drawn over the video,
 // a rolling chart, the current stress and alerts. The protocol is described in
-// detection/consumers.py. One frame is in flight at a time; the next one is sent after the
+// detection/live/consumers.py. One frame is in flight at a time; the next one is sent after the
 // answer, spaced by the measured round trip, so a slow server simply gets fewer frames.
 import { timelineChart } from "./charts.js";
 import { EMOTIONS, emotionColour } from "./emotions.js";

@@ -50,10 +50,11 @@ class AnalysisStatusCollector:
     """Analyses by status, counted in the database when scraped (so every process agrees)."""
 
     def collect(self):
+        from django.apps import apps
         from django.db.models import Count
 
-        from detection.models import Analysis
-
+        # From the app registry: the project's configuration imports no feature module.
+        Analysis = apps.get_model("detection", "Analysis")
         counts = dict(Analysis.objects.order_by().values_list("status").annotate(total=Count("pk")))
         family = GaugeMetricFamily("stressdetector_analyses", "Analyses by status.", labels=["status"])
         for status in Analysis.Status.values:

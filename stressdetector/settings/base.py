@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "detection.context_processors.navigation",
+                "detection.alerts.context_processors.navigation",
             ],
             "libraries": {"ui": "stressdetector.templatetags.ui"},
         },
@@ -196,7 +196,7 @@ if not CELERY_TASK_ALWAYS_EAGER and not REDIS_URL:
 # process, after the request that queued them has answered; 0 runs them inside the request.
 INPROCESS_TASK_THREADS = env.int("INPROCESS_TASK_THREADS", default=2)
 
-# Housekeeping (detection/maintenance.py): how often it runs (0: never on the web process), when
+# Housekeeping (detection/analyses/maintenance.py): how often it runs (0: never on the web process), when
 # an unfinished analysis counts as stuck (queued again once, then failed), and how old a file no
 # analysis refers to must be before it is removed.
 MAINTENANCE_INTERVAL_SECONDS = env.int("MAINTENANCE_INTERVAL_SECONDS", default=300)
@@ -388,7 +388,7 @@ ANALYSIS_URL_ALLOWED_HOSTS = env.list("ANALYSIS_URL_ALLOWED_HOSTS", default=[])
 # A directory with an exported model; empty means the model shipped in ml/.
 ML_WEIGHTS_DIR = env.str("ML_WEIGHTS_DIR", default="")
 # A face whose most likely emotion has a (calibrated) probability below this is shown as
-# "uncertain" and gets no emotion-specific advice (detection/presentation.py).
+# "uncertain" and gets no emotion-specific advice (detection/core/presentation.py).
 EMOTION_UNCERTAIN_BELOW = env.float("EMOTION_UNCERTAIN_BELOW", default=0.40)
 
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
@@ -399,7 +399,7 @@ TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
 # Where the Twilio client sends requests; empty means Twilio itself. Tests point it at a fake.
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
 
-# The live camera (detection/consumers.py): the largest JPEG frame accepted, the most frames a
+# The live camera (detection/live/consumers.py): the largest JPEG frame accepted, the most frames a
 # second one connection may send, how often a live session's progress is saved, and how many
 # frames the whole process analyses at once (threads; each connection has at most one frame
 # waiting, so the queue is bounded by the number of connections).

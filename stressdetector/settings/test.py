@@ -24,7 +24,7 @@ WHITENOISE_USE_FINDERS = True
 
 # Tests that run tasks in-process want them finished when the request returns.
 INPROCESS_TASK_THREADS = 0
-# No maintenance thread in the test process; tests call detection.maintenance directly.
+# No maintenance thread in the test process; tests call detection.analyses.maintenance directly.
 MAINTENANCE_INTERVAL_SECONDS = 0
 
 # Tests sign up many accounts from 127.0.0.1; the test of the limit sets its own.

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from detection.alerts import TEST_SMS_BODY
+from detection.alerts.services import TEST_SMS_BODY
 from tests.detection.fake_twilio import fake_twilio  # noqa: F401 (fixture)
 
 URL = reverse("profile_test_sms")

@@ -12,8 +12,8 @@ from django.conf import settings
 
 from accounts.models import User
 from detection.models import Analysis
+from tests.detection.live.test_live_e2e import BROWSER_ARGS, CHROMIUM, needs_chromium, screenshot
 from tests.detection.live_support import live_server_url, session_cookie
-from tests.detection.test_live_e2e import BROWSER_ARGS, CHROMIUM, needs_chromium, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from detection.services import QUEUE_UNAVAILABLE_MESSAGE
+from detection.analyses.services import QUEUE_UNAVAILABLE_MESSAGE
 from tests.detection.live_support import face_frame_jpeg
 from tests.helpers import PASSWORD, SETTINGS_ENV_VARS
 from tests.ops.support import RedisServer, free_port

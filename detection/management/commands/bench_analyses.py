@@ -4,7 +4,7 @@
 
 Starts its own worker (one process, one task at a time) on a private queue, so other workers on
 the same Redis do not take part; or use --no-worker to measure workers you started yourself
-(they must consume the default queue). Each image goes through detection.services.analysis_create,
+(they must consume the default queue). Each image goes through detection.analyses.services.analysis_create,
 exactly as an upload does. Latency is submit -> done (finished_at) per image, with all images
 submitted at once, so it includes the time spent waiting in the queue. Prints a summary and a
 final JSON line. A benchmark, not a test: it is never run by the suite.
@@ -23,22 +23,15 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
+from detection.analyses.bench import bench_analyses_wait, bench_analysis_submit, bench_image_bytes, percentile
+from detection.analyses.services import analysis_delete
 from detection.models import Analysis
-from detection.services import analysis_create, analysis_delete
 from stressdetector.celery import app as celery_app
 
 BENCH_USERNAME = "bench-analyses"
-POLL_S = 0.05
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
 
 
 class Command(BaseCommand):
@@ -56,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError("bench_analyses needs the real queue: set REDIS_URL (and leave CELERY_TASK_ALWAYS_EAGER off).")
         if images < 1:
             raise CommandError("--images must be at least 1.")
-        content = self._image_bytes(image)
+        content = bench_image_bytes(image)
         owner, _ = User.objects.get_or_create(username=BENCH_USERNAME, defaults={"email": ""})
 
         worker = None
@@ -66,13 +59,13 @@ class Command(BaseCommand):
             worker = self._start_worker(queue)
         try:
             self.stdout.write("Warming up (the worker loads the model)...")
-            self._wait([self._submit(owner, content)], timeout)
+            bench_analyses_wait([bench_analysis_submit(owner=owner, content=content)], timeout=timeout)
 
             self.stdout.write(f"Submitting {images} images...")
             started = time.time()
-            batch = [self._submit(owner, content) for _ in range(images)]
+            batch = [bench_analysis_submit(owner=owner, content=content) for _ in range(images)]
             submitted = time.time()
-            finished = self._wait(batch, timeout)
+            finished = bench_analyses_wait(batch, timeout=timeout)
         finally:
             if worker is not None:
                 worker.terminate()
@@ -109,36 +102,6 @@ class Command(BaseCommand):
             self.stdout.write(f"First failure: {failed[0].error}")
         self.stdout.write(json.dumps(result))
 
-    def _image_bytes(self, image: Path | None) -> bytes:
-        if image is not None:
-            return image.read_bytes()
-        try:
-            from skimage import data
-        except ImportError:
-            raise CommandError("Pass --image PATH (scikit-image, for the default astronaut photo, is not installed).") from None
-        from ml.images import encode_jpeg
-
-        return encode_jpeg(data.astronaut())
-
-    def _submit(self, owner: User, content: bytes) -> Analysis:
-        submitted = time.time()
-        analysis = analysis_create(owner=owner, source=Analysis.Source.UPLOAD, image=ContentFile(content, name="bench.jpg"))
-        analysis.bench_submitted = submitted
-        return analysis
-
-    def _wait(self, analyses: list[Analysis], timeout: float) -> list[Analysis]:
-        deadline = time.monotonic() + timeout
-        submitted = {analysis.pk: analysis.bench_submitted for analysis in analyses}
-        unfinished = (Analysis.Status.PENDING, Analysis.Status.PROCESSING)
-        while Analysis.objects.filter(pk__in=submitted, status__in=unfinished).exists():
-            if time.monotonic() > deadline:
-                raise CommandError(f"Timed out after {timeout} s waiting for the analyses (is a worker running?).")
-            time.sleep(POLL_S)
-        finished = list(Analysis.objects.filter(pk__in=submitted).order_by("pk"))
-        for analysis in finished:
-            analysis.bench_submitted = submitted[analysis.pk]
-        return finished
-
     def _start_worker(self, queue: str) -> subprocess.Popen:
         log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
         self.stdout.write(f"Starting one Celery worker on queue {queue} (log: {log.name})")
@@ -152,5 +115,3 @@ class Command(BaseCommand):
         if worker.poll() is not None:
             raise CommandError(f"The worker exited at once; see {log.name}")
         return worker
-
-

@@ -3,7 +3,7 @@ file and committing its row, or by deletions from before files followed their ro
 
     python manage.py sweep_media [--dry-run] [--grace-seconds 3600]
 
-The periodic maintenance (detection/maintenance.py) runs the same sweep.
+The periodic maintenance (detection/analyses/maintenance.py) runs the same sweep.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from detection.maintenance import media_sweep
+from detection.analyses.maintenance import media_sweep
 
 
 class Command(BaseCommand):

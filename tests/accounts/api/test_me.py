@@ -4,7 +4,7 @@ with the profile page's validation."""
 import pytest
 from django.urls import reverse
 
-from detection.alerts import alert_rule_get
+from detection.alerts.selectors import alert_rule_get
 from detection.models import AlertRule
 
 URL = reverse("api:me")

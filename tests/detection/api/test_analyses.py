@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from detection import services
+from detection.analyses import services
 from detection.models import Analysis
 from tests.detection.conftest import upload
 

@@ -17,7 +17,7 @@ from knox.settings import CONSTANTS
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.models import ApiToken
-from detection import services
+from detection.analyses import services
 
 # The schema as /api/schema/ serves it, built in-process so the operations are known when
 # pytest collects the tests (the live server only starts inside them).

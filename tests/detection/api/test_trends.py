@@ -1,5 +1,5 @@
 """GET /api/v1/stats/trends/: per day or week, the caller's analyses and live sessions; the same
-numbers as the reports page, from the one selector (detection.trends)."""
+numbers as the reports page, from the one selector (detection.reports.trends)."""
 
 import datetime as dt
 

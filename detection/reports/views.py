@@ -1,0 +1,144 @@
+"""The insight pages: the dashboard (home), the history, the reports and their CSV export.
+
+All but the landing page need a logged-in user (LoginRequiredMiddleware); every query goes
+through a selector that filters by owner.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from detection.analyses import selectors as analysis_selectors
+from detection.analyses.forms import HistoryFilterForm
+from detection.live.selectors import live_session_list
+from detection.reports import selectors
+from detection.reports.dashboard import dashboard_summary
+from detection.reports.figures import daily_stress_series, period_days, report_headline
+from ml.emotions import EMOTIONS
+
+HISTORY_PAGE_SIZE = 20
+HISTORY_LIVE_SESSIONS = 6
+REPORT_PERIODS_DAYS = (7, 30, 90, 365)
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in users get their dashboard; everyone else the landing page: what the product
+    does, and the way in."""
+    if request.user.is_authenticated:
+        return render(request, "dashboard.html", dashboard_summary(owner=request.user))
+    return render(request, "home.html", {"emotions": EMOTIONS})
+
+
+def history(request: HttpRequest) -> HttpResponse:
+    filter_form = HistoryFilterForm(request.GET or None)
+    analyses = analysis_selectors.analysis_list(owner=request.user, **filter_form.selector_filters())
+    page = Paginator(analyses, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter_form": filter_form, "page": page, "filter_query": query.urlencode(), "is_filtered": bool(query)}
+    context["live_sessions"] = _history_live_sessions(request, filter_form)
+    return render(request, "detection/history.html", context)
+
+
+def _history_live_sessions(request: HttpRequest, filter_form: HistoryFilterForm) -> list:
+    """The latest live sessions, shown above the analyses; the dates filter them too, the
+    source and emotion filters (which describe images) hide them."""
+    filters = filter_form.selector_filters()
+    if filters.get("source") or filters.get("dominant_emotion"):
+        return []
+    sessions = live_session_list(owner=request.user, started_from=filters.get("created_from"), started_to=filters.get("created_to"))
+    return list(sessions[:HISTORY_LIVE_SESSIONS])
+
+
+def _report_period(request: HttpRequest) -> int:
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    return days if days in REPORT_PERIODS_DAYS else 30
+
+
+def _report_since(days: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=days - 1)
+
+
+def reports(request: HttpRequest) -> HttpResponse:
+    days = _report_period(request)
+    since = _report_since(days)
+    period = period_days(since=since, days=days)
+    chart_data = {
+        "days": period,
+        "emotions": list(EMOTIONS),
+        "stress": daily_stress_series(points=selectors.stress_daily(owner=request.user, since=since), days=period),
+        "shares": selectors.emotion_shares_daily(owner=request.user, since=since),
+        "totals": selectors.emotion_totals(owner=request.user, since=since),
+    }
+    context = {
+        "days": days,
+        "periods": REPORT_PERIODS_DAYS,
+        "since": since,
+        "until": timezone.localdate(),
+        "chart_data": chart_data,
+        "has_data": any(point["mean_stress"] is not None for point in chart_data["stress"]),
+        "headline": report_headline(owner=request.user, since=since, days=days),
+        "live_summary": selectors.live_session_summary(owner=request.user, since=since),
+        "json_export_query": urlencode({"format": "json", "created_from": since.isoformat()}),
+    }
+    return render(request, "detection/reports.html", context)
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = [
+    "analysis_id", "created_at", "source", "source_url", "status", "error", "model_version",
+    "image_stress", "image_dominant_emotion", "face_index", "face_x", "face_y", "face_w", "face_h",
+    "face_dominant_emotion", "face_confidence", "face_stress", *[f"p_{label}" for label in EMOTIONS],
+]  # fmt: skip
+
+
+def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The user's analyses in the report's period (``days``, as on the reports page), one row
+    per face (one row with empty face columns when none)."""
+    days = _report_period(request)
+    since = _report_since(days)
+    analyses = analysis_selectors.analysis_list_with_faces(owner=request.user, created_from=since)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for analysis in analyses.iterator(chunk_size=200):
+            base = [
+                analysis.pk, analysis.created_at.isoformat(), analysis.source, analysis.source_url, analysis.status,
+                analysis.error, analysis.model_version, _number(analysis.stress), analysis.dominant_emotion,
+            ]  # fmt: skip
+            faces = list(analysis.faces.all())
+            if not faces:
+                yield writer.writerow(base + [""] * (len(CSV_COLUMNS) - len(base)))
+            for face in faces:
+                box = [face.index, face.x, face.y, face.w, face.h]
+                scores = [face.dominant_emotion, _number(face.confidence), _number(face.stress)]
+                probabilities = [_number(face.probabilities.get(label)) for label in EMOTIONS]
+                yield writer.writerow(base + box + scores + probabilities)
+
+    filename = f"stress-detector-analyses-{since.isoformat()}-to-{timezone.localdate().isoformat()}.csv"
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
