@@ -151,9 +151,10 @@ def sample_frames(path: str | Path, *, per_second: float = DEFAULT_SAMPLES_PER_S
                   ) -> Iterator[tuple[float, np.ndarray]]:
     """``(seconds, upright RGB frame)`` at ``per_second`` samples a second of the video's own clock.
 
-    Samples fall on the grid ``start_s, start_s + 1/per_second, ...``: each is the first frame at
-    or after its time, so a variable frame rate is sampled evenly and a job resumed from
-    ``start_s`` yields the frames it would have yielded had it never stopped. Frames are scaled so
+    Samples fall on the grid ``0, 1/per_second, 2/per_second, ...``: each is the first frame at or
+    after its time, so a variable frame rate is sampled evenly, and a job resumed from
+    ``start_s`` (a checkpoint from :func:`next_sample_time`) yields the frames it would have
+    yielded had it never stopped. Frames are scaled so
     the long side is at most ``max_side``; only sampled frames are converted to RGB. Raises
     :class:`InvalidVideoError` on a file that cannot be read, damage in the middle, or a video
     longer than ``max_duration_s``.
@@ -161,7 +162,6 @@ def sample_frames(path: str | Path, *, per_second: float = DEFAULT_SAMPLES_PER_S
 
     if not 0 < per_second <= MAX_SAMPLES_PER_SECOND:
         raise ValueError(f"per_second must be in (0, {MAX_SAMPLES_PER_SECOND}]")
-    interval = 1.0 / per_second
     container = _open(path)
     stream = container.streams.video[0]
     stream.thread_type = "AUTO"  # Frame and slice threads: decoding is the only CPU work here.
@@ -169,7 +169,7 @@ def sample_frames(path: str | Path, *, per_second: float = DEFAULT_SAMPLES_PER_S
     try:
         if start_s > 0:
             container.seek(int((start_s + origin) / stream.time_base), stream=stream, backward=True)
-        next_time = start_s
+        next_time = math.ceil(start_s * per_second - 1e-6) / per_second
         size = None
         yielded = 0
         for frame in _decode(container, stream):
@@ -186,12 +186,17 @@ def sample_frames(path: str | Path, *, per_second: float = DEFAULT_SAMPLES_PER_S
             rgb = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
             yield round(seconds, 4), _upright(rgb, rotation)
             yielded += 1
-            # The next grid point after this frame (a gap of several intervals skips their points).
-            next_time = start_s + (math.floor((seconds - start_s) / interval + 1e-6) + 1) * interval
+            # A gap of several intervals skips their points.
+            next_time = next_sample_time(seconds, per_second)
         if yielded == 0 and start_s == 0:
             raise InvalidVideoError("The video has no frames.")
     finally:
         container.close()
+
+
+def next_sample_time(seconds: float, per_second: float) -> float:
+    """The first point of the sampling grid after a frame at ``seconds``."""
+    return (math.floor(seconds * per_second + 1e-6) + 1) / per_second
 
 
 def _decode(container, stream):

@@ -3,17 +3,19 @@ an image calls :func:`analyze_image`, which reads the settings and calls :func:`
 
 from __future__ import annotations
 
+import numpy as np
 from django.conf import settings
 
 import ml
 from ml.images import ImageInput
 from ml.pipeline import AnalysisResult
+from ml.video import VIDEO_MIN_FACE
 from stressdetector.ops.metrics import INFERENCE_SECONDS
 
 InvalidImageError = ml.InvalidImageError
 
 
-def analyze_image(image: ImageInput, *, live: bool = False) -> AnalysisResult:
+def analyze_image(image: ImageInput, *, live: bool = False, min_face: int | None = None) -> AnalysisResult:
     """Detect every face in ``image`` and classify its emotion with the configured model.
 
     ``live`` frames are searched for faces from ``ml.face_search.LIVE_MIN_FACE`` px up in one pass (a
@@ -21,10 +23,16 @@ def analyze_image(image: ImageInput, *, live: bool = False) -> AnalysisResult:
     from ``ml.face_search.MIN_FACE`` px up, everywhere a face could be. Raises
     :class:`InvalidImageError` for anything that is not a usable image.
     """
-    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, live=live)
+    result = ml.analyze(image, model_dir=settings.ML_WEIGHTS_DIR or None, live=live, min_face=min_face)
     INFERENCE_SECONDS.observe(result.timings_ms["total"] / 1000)
     return result
 
 
 def analyze_live_frame(frame: bytes) -> AnalysisResult:
     return analyze_image(frame, live=True)
+
+
+def analyze_video_frame(frame: np.ndarray) -> AnalysisResult:
+    """A sampled video frame (upright RGB): one pass, like a live frame, for faces from
+    ``ml.video.VIDEO_MIN_FACE`` px."""
+    return analyze_image(frame, live=True, min_face=VIDEO_MIN_FACE)
