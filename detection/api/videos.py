@@ -130,7 +130,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         return Response(VideoDetailSerializer(video, context=self.get_serializer_context()).data)
 
     @extend_schema(responses={(200, "text/csv"): str})
-    @action(detail=True, methods=["get"], url_path="results.csv", url_name="results-csv")
+    @action(detail=True, methods=["get"], url_path="csv", url_name="results-csv")
     def results_csv(self, request: Request, pk: int) -> StreamingHttpResponse:
         """One row per sampled frame and person (time, person, box, the seven probabilities with
         ``fer``'s column names, dominant, stress)."""
@@ -139,7 +139,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         response["Content-Disposition"] = f'attachment; filename="stress-detector-video-{video.pk}.csv"'
         return response
 
-    @action(detail=True, methods=["get"], url_path="results.json", url_name="results-json")
+    @action(detail=True, methods=["get"], url_path="json", url_name="results-json")
     def results_json(self, request: Request, pk: int) -> Response:
         """The video, the people's summaries and every sampled frame's people, in one download."""
         video = self.get_object()
