@@ -109,14 +109,15 @@ function drawLoop() {
   if (!player.paused && !player.ended) window.requestAnimationFrame(drawLoop);
 }
 
-function seekOnClick(chart) {
-  return (event) => {
+// Chart.js calls this with the chart as its third argument; event.x is in the canvas' pixels.
+function seekOnClick(event, elements, chart) {
+  {
     const seconds = chart.scales.x.getValueForPixel(event.x);
     if (Number.isFinite(seconds)) {
       player.currentTime = Math.max(0, Math.min(seconds, timeline.duration || seconds));
       drawOverlay();
     }
-  };
+  }
 }
 
 function persons() {
@@ -131,7 +132,7 @@ function drawCharts() {
   if (!window.Chart || !timeline.frames.length) return;
   const people = persons();
   const stressCanvas = document.getElementById("video-stress-chart");
-  const stressChart = new window.Chart(stressCanvas, {
+  new window.Chart(stressCanvas, {
     type: "line",
     data: {
       datasets: people.map((person) => ({
@@ -151,14 +152,14 @@ function drawCharts() {
       parsing: false,
       scales: { x: timeAxis(), y: { min: 0, max: 1, ticks: { callback: percent }, title: { display: true, text: "stress" } } },
       plugins: { legend: LINE_LEGEND },
+      onClick: seekOnClick,
     },
   });
-  stressChart.options.onClick = seekOnClick(stressChart);
   stressCanvas.dataset.people = people.length;
 
   // One row per person, each sample coloured by its dominant emotion.
   const emotionCanvas = document.getElementById("video-emotion-chart");
-  const emotionChart = new window.Chart(emotionCanvas, {
+  new window.Chart(emotionCanvas, {
     type: "scatter",
     data: {
       datasets: EMOTIONS.map((emotion) => ({
@@ -176,12 +177,17 @@ function drawCharts() {
       parsing: false,
       scales: {
         x: timeAxis(),
-        y: { reverse: true, min: 0.5, max: people.length + 0.5, ticks: { stepSize: 1, callback: (value) => `Person ${value}` } },
+        y: {
+          reverse: true,
+          min: 0,
+          max: people.length + 1,
+          ticks: { stepSize: 1, callback: (value) => (value >= 1 && value <= people.length ? `Person ${value}` : "") },
+        },
       },
       plugins: { legend: { position: "bottom" } },
+      onClick: seekOnClick,
     },
   });
-  emotionChart.options.onClick = seekOnClick(emotionChart);
 }
 
 async function loadTimeline() {

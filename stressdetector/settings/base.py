@@ -434,7 +434,7 @@ SIGNUP_PER_HOUR_PER_ADDRESS = env.int("SIGNUP_PER_HOUR_PER_ADDRESS", default=5)
 # Bodies over it are refused with 413 before they are read (stressdetector/body_limit.py).
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=ANALYSIS_MAX_UPLOAD_BYTES + 1024 * 1024)
 # Video uploads are larger; only the two paths that take one get this cap.
-VIDEO_UPLOAD_PATHS = ("/videos/new/", "/api/v1/videos/", "/api/videos/")
+VIDEO_UPLOAD_PATHS = ("/detection/videos/new/", "/api/v1/videos/", "/api/videos/")
 VIDEO_REQUEST_BODY_MAX_BYTES = env.int("VIDEO_REQUEST_BODY_MAX_BYTES", default=VIDEO_MAX_UPLOAD_BYTES + 1024 * 1024)
 
 # Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images from
