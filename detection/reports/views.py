@@ -22,10 +22,12 @@ from detection.live.selectors import live_session_list
 from detection.reports import selectors
 from detection.reports.dashboard import dashboard_summary
 from detection.reports.figures import daily_stress_series, period_days, report_headline
+from detection.videos.selectors import video_list
 from ml.emotions import EMOTIONS
 
 HISTORY_PAGE_SIZE = 20
 HISTORY_LIVE_SESSIONS = 6
+HISTORY_VIDEOS = 8
 REPORT_PERIODS_DAYS = (7, 30, 90, 365)
 
 
@@ -46,6 +48,7 @@ def history(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"filter_form": filter_form, "page": page, "filter_query": query.urlencode(), "is_filtered": bool(query)}
     context["live_sessions"] = _history_live_sessions(request, filter_form)
+    context["videos"] = _history_videos(request, filter_form)
     return render(request, "detection/history.html", context)
 
 
@@ -57,6 +60,17 @@ def _history_live_sessions(request: HttpRequest, filter_form: HistoryFilterForm)
         return []
     sessions = live_session_list(owner=request.user, started_from=filters.get("created_from"), started_to=filters.get("created_to"))
     return list(sessions[:HISTORY_LIVE_SESSIONS])
+
+
+def _history_videos(request: HttpRequest, filter_form: HistoryFilterForm) -> list:
+    """The latest videos, above the analyses: the dates and the emotion filter them; an image
+    source filter hides them."""
+    filters = filter_form.selector_filters()
+    if filters.get("source"):
+        return []
+    videos = video_list(owner=request.user, dominant_emotion=filters.get("dominant_emotion", ""),
+                        created_from=filters.get("created_from"), created_to=filters.get("created_to"))
+    return list(videos[:HISTORY_VIDEOS])
 
 
 def _report_period(request: HttpRequest) -> int:

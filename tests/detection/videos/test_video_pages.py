@@ -86,3 +86,17 @@ def test_deleting_removes_the_video_and_its_files(alice_client, pending_video, m
     assert response.status_code == 302
     assert not Video.objects.exists()
     assert stored_names(media_root) == []
+
+
+def test_history_lists_videos_with_thumbnail_and_duration(alice_client, pending_video):
+    response = alice_client.get(reverse("detection:history"))
+
+    assert 'id="history-videos"' in response.text
+    assert reverse("detection:video_file", args=[pending_video.pk, "thumbnail"]) in response.text
+    assert "Video, 3 s" in response.text
+
+
+def test_history_filtered_to_an_image_source_hides_videos(alice_client, pending_video):
+    response = alice_client.get(reverse("detection:history"), {"source": "upload"})
+
+    assert 'id="history-videos"' not in response.text

@@ -1,5 +1,7 @@
 """detection.videos.services.video_run: the job, through the real model."""
 
+from unittest import mock
+
 import pytest
 
 from detection.analyses.inference import analyze_video_frame
@@ -83,3 +85,20 @@ def test_a_cancelled_video_stops_at_its_next_chunk(pending_video, settings):
 
     assert video.status == Video.Status.CANCELLED
     assert len(calls) == 8 and video.samples_done == 4
+
+
+def test_maintenance_requeues_a_video_whose_job_went_silent(pending_video):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from detection.analyses.maintenance import maintenance_run
+
+    Video.objects.filter(pk=pending_video.pk).update(
+        status=Video.Status.PROCESSING, created_at=timezone.now() - dt.timedelta(hours=1),
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    with mock.patch("detection.videos.services._queue_video") as queue:
+        result = maintenance_run()
+
+    assert result["videos_requeued"] == [pending_video.pk]
+    queue.assert_called_once_with(pending_video.pk)
