@@ -28,6 +28,7 @@ from ml.emotions import EMOTIONS
 HISTORY_PAGE_SIZE = 20
 HISTORY_LIVE_SESSIONS = 6
 HISTORY_VIDEOS = 8
+REPORT_VIDEOS = 12
 REPORT_PERIODS_DAYS = (7, 30, 90, 365)
 
 
@@ -105,6 +106,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "has_data": any(point["mean_stress"] is not None for point in chart_data["stress"]),
         "headline": report_headline(owner=request.user, since=since, days=days),
         "live_summary": selectors.live_session_summary(owner=request.user, since=since),
+        "videos": list(video_list(owner=request.user, created_from=since)[:REPORT_VIDEOS]),
         "json_export_query": urlencode({"format": "json", "created_from": since.isoformat()}),
     }
     return render(request, "detection/reports.html", context)

@@ -91,7 +91,7 @@ def test_deleting_removes_the_video_and_its_files(alice_client, pending_video, m
 def test_history_lists_videos_with_thumbnail_and_duration(alice_client, pending_video):
     response = alice_client.get(reverse("detection:history"))
 
-    assert 'id="history-videos"' in response.text
+    assert 'id="video-list"' in response.text
     assert reverse("detection:video_file", args=[pending_video.pk, "thumbnail"]) in response.text
     assert "Video, 3 s" in response.text
 
@@ -99,4 +99,16 @@ def test_history_lists_videos_with_thumbnail_and_duration(alice_client, pending_
 def test_history_filtered_to_an_image_source_hides_videos(alice_client, pending_video):
     response = alice_client.get(reverse("detection:history"), {"source": "upload"})
 
-    assert 'id="history-videos"' not in response.text
+    assert 'id="video-list"' not in response.text
+
+
+def test_the_dashboard_shows_the_latest_videos(alice_client, pending_video):
+    response = alice_client.get("/")
+
+    assert 'id="video-list"' in response.text and pending_video.get_absolute_url() in response.text
+
+
+def test_the_reports_list_the_periods_videos(alice_client, pending_video):
+    response = alice_client.get(reverse("detection:reports"))
+
+    assert 'id="video-list"' in response.text and pending_video.get_absolute_url() in response.text
