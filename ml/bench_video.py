@@ -79,6 +79,22 @@ def write_clip(path: str | Path, *, seconds: float = 60, fps: float = 30, size: 
     return path
 
 
+def write_audio_only(path: str | Path, seconds: float = 0.5) -> Path:
+    """An MP4 with an AAC track of silence and no picture (a voice memo)."""
+    import av
+
+    path = Path(path)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=44100)
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+        frame.sample_rate = 44100
+        for index in range(int(seconds * 44100 / 1024) + 1):
+            frame.pts = index * 1024
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
 def opencv_samples(path: Path, per_second: float, max_side: int) -> Iterator[tuple[float, np.ndarray]]:
     """The same sampling as ``ml.video.sample_frames``, through OpenCV's FFmpeg backend."""
     import cv2

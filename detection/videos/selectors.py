@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from accounts.models import User
-from detection.core.dates import start_of_day
+from detection.core.dates import created_between
 from detection.models import Video, VideoFace
 
 
@@ -17,11 +17,7 @@ def video_list(*, owner: User, dominant_emotion: str = "", created_from: dt.date
     videos = Video.objects.filter(owner=owner)
     if dominant_emotion:
         videos = videos.filter(dominant_emotion=dominant_emotion)
-    if created_from:
-        videos = videos.filter(created_at__gte=start_of_day(created_from))
-    if created_to:
-        videos = videos.filter(created_at__lt=start_of_day(created_to + dt.timedelta(days=1)))
-    return videos.order_by("-created_at", "-id")
+    return created_between(videos, created_from, created_to).order_by("-created_at", "-id")
 
 
 def video_get(*, user: User, video_id: int) -> Video:

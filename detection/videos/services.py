@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from detection.analyses.inference import analyze_video_frame
 from detection.analyses.services import UPLOAD_TOO_LARGE
+from detection.core.dates import hourly_limit_retry_after
 from detection.models import Video, VideoFace
 from ml.emotions import EMOTIONS
 from ml.images import encode_jpeg
@@ -57,12 +58,9 @@ class VideoCancelled(Exception):
 
 
 def _check_video_rate(owner: User) -> None:
-    window_start = timezone.now() - dt.timedelta(hours=1)
-    limit = settings.VIDEO_CREATE_PER_HOUR
-    recent = Video.objects.filter(owner=owner, created_at__gte=window_start).order_by("-created_at")
-    oldest_counted = recent.values_list("created_at", flat=True)[limit - 1 : limit].first() if limit > 0 else timezone.now()
-    if oldest_counted is not None:
-        raise VideoRateLimitError(retry_after=max(1, int((oldest_counted - window_start).total_seconds()) + 1))
+    retry_after = hourly_limit_retry_after(Video.objects.filter(owner=owner), settings.VIDEO_CREATE_PER_HOUR)
+    if retry_after is not None:
+        raise VideoRateLimitError(retry_after=retry_after)
 
 
 def video_create(*, owner: User, file: File, samples_per_second: float | None = None) -> Video:

@@ -4,7 +4,7 @@ import av
 import numpy as np
 import pytest
 
-from ml.bench_video import write_clip
+from ml.bench_video import write_audio_only, write_clip
 from ml.video import InvalidVideoError, analysis_size, probe, sample_frames
 
 
@@ -134,15 +134,7 @@ def test_a_truncated_video_is_refused_clearly(clips, tmp_path):
 
 
 def test_an_audio_only_file_is_refused_clearly(tmp_path):
-    path = tmp_path / "voice.mp4"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("aac", rate=44100)
-        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-        frame.sample_rate = 44100
-        for index in range(20):
-            frame.pts = index * 1024
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
+    path = write_audio_only(tmp_path / "voice.mp4")
 
     with pytest.raises(InvalidVideoError, match="audio only"):
         probe(path)

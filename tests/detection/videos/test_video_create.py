@@ -1,11 +1,11 @@
 """detection.videos.services.video_create: checks before anything is kept."""
 
-import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 
 from detection.models import Video
 from detection.videos.services import VideoRateLimitError, video_create
+from ml.bench_video import write_audio_only
 from tests.detection.videos.conftest import stored_names, video_upload
 
 
@@ -44,17 +44,7 @@ def test_a_truncated_video_is_refused_and_leaves_nothing(alice, media_root, two_
 
 
 def test_an_audio_only_file_is_refused(alice, media_root, tmp_path):
-    import av
-
-    path = tmp_path / "voice.mp4"
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("aac", rate=44100)
-        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-        frame.sample_rate = 44100
-        for index in range(10):
-            frame.pts = index * 1024
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode())
+    path = write_audio_only(tmp_path / "voice.mp4")
 
     with pytest.raises(ValidationError, match="audio only"):
         video_create(owner=alice, file=video_upload(path.read_bytes()))

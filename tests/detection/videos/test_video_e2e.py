@@ -21,9 +21,19 @@ from tests.detection.live_support import live_server_url, session_cookie
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
+@pytest.fixture(params=["in-process", "celery-worker"])
+def task_runner(request, transactional_db, settings) -> str:
+    """The default setup (the web process's background pool) or Redis and a Celery worker."""
+    if request.param == "in-process":
+        request.getfixturevalue("celery_eager")
+        settings.INPROCESS_TASK_THREADS = 1  # The upload answers at once; the job runs beside it.
+    else:
+        request.getfixturevalue("redis_celery_worker")
+    return request.param
+
+
 @pytest.fixture
-def daphne_server(transactional_db, celery_eager, settings) -> str:
-    settings.INPROCESS_TASK_THREADS = 1  # The upload answers at once; the job runs beside it.
+def daphne_server(task_runner, settings) -> str:
     settings.VIDEO_CHUNK_SAMPLES = 10
     return live_server_url()
 
@@ -38,7 +48,7 @@ def wait_until(condition, timeout_s: float = 30) -> None:
 
 
 @needs_chromium
-def test_a_user_uploads_a_clip_watches_progress_plays_it_with_overlays_and_downloads_the_csv(daphne_server, alice, tmp_path):
+def test_a_user_uploads_a_clip_watches_progress_plays_it_with_overlays_and_downloads_the_csv(daphne_server, task_runner, alice, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     seconds = float(os.environ.get("E2E_VIDEO_SECONDS", "12"))
@@ -69,7 +79,7 @@ def test_a_user_uploads_a_clip_watches_progress_plays_it_with_overlays_and_downl
                 page.wait_for_timeout(300)
             expect(page.locator("#video-persons .video-person")).to_have_count(2)
             elapsed = time.perf_counter() - started
-            print(f"\nE2E: {seconds:g} s clip, upload to result {elapsed:.1f} s (in-process tasks)")
+            print(f"\nE2E: {seconds:g} s clip, upload to result {elapsed:.1f} s ({task_runner})")
             assert len(seen_percents - {None, "0", "0.0"}) >= 1
 
             # The chart is drawn; a click on it seeks the video, and the overlay draws both boxes.
