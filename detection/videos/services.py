@@ -109,10 +109,13 @@ def _probe_stored(video: Video) -> VideoInfo:
 def _apply_info(video: Video, info: VideoInfo) -> None:
     video.duration_s, video.fps, video.width, video.height = info.duration_s, info.fps, info.width, info.height
     video.rotation, video.codec = info.rotation, info.codec
+    frames = sample_frames(video.file.path, max_side=THUMBNAIL_SIDE)
     try:
-        _, first = next(sample_frames(video.file.path, max_side=THUMBNAIL_SIDE))
+        _, first = next(frames)
     except (InvalidVideoError, StopIteration):
         return
+    finally:
+        frames.close()  # Closes the file now, not when the generator is collected.
     video.thumbnail.save("thumbnail.jpg", ContentFile(encode_jpeg(first, 85)), save=False)
 
 
