@@ -67,6 +67,7 @@ def test_it_uses_redis_for_celery_channels_and_the_cache_when_redis_url_is_set(m
                     "address": REDIS_URL,
                     "socket_timeout": s.CHANNEL_LAYER_SOCKET_TIMEOUT_S,
                     "socket_connect_timeout": s.REDIS_CONNECT_TIMEOUT_S,
+                    "retry": s._async_redis_retry,
                 }
             ]
         },
@@ -77,10 +78,19 @@ def test_it_uses_redis_for_celery_channels_and_the_cache_when_redis_url_is_set(m
 def test_every_redis_client_has_timeouts(monkeypatch):
     s = load_base_settings(monkeypatch, REDIS_URL=REDIS_URL, REDIS_CONNECT_TIMEOUT="1.5", REDIS_SOCKET_TIMEOUT="4")
 
-    assert s.CACHES["default"]["OPTIONS"] == {"socket_connect_timeout": 1.5, "socket_timeout": 4.0}
+    assert s.CACHES["default"]["OPTIONS"] == {"socket_connect_timeout": 1.5, "socket_timeout": 4.0, "retry": s._redis_retry}
     assert s.CELERY_BROKER_TRANSPORT_OPTIONS == {"socket_connect_timeout": 1.5, "socket_timeout": 4.0}
     assert (s.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT, s.CELERY_REDIS_SOCKET_TIMEOUT) == (1.5, 4.0)
     assert s.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["socket_connect_timeout"] == 1.5
+
+
+def test_redis_pools_retry_a_command_on_a_fresh_connection(monkeypatch):
+    s = load_base_settings(monkeypatch, REDIS_URL=REDIS_URL)
+
+    # The cache's client is synchronous, the channel layer's asynchronous: each gets its own kind.
+    assert s.CACHES["default"]["OPTIONS"]["retry"].get_retries() == 3
+    assert type(s.CACHES["default"]["OPTIONS"]["retry"]).__module__ == "redis.retry"
+    assert type(s.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["retry"]).__module__ == "redis.asyncio.retry"
 
 
 def test_celery_time_limits_and_memory_cap_are_read_and_checked(monkeypatch):
