@@ -7,8 +7,13 @@ import { LINE_LEGEND } from "./charts.js";
 import { percent } from "./format.js";
 
 const POLL_MS = 1000;
-const PERSON_COLOURS = ["#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#dc3545", "#6c757d"];
-const personColour = (person) => PERSON_COLOURS[(person - 1) % PERSON_COLOURS.length];
+// People's colours are Bootstrap's (its CSS variables), so no colour is defined here; a box's
+// label names the person's dominant emotion in words.
+const PERSON_COLOURS = ["blue", "pink", "green", "orange", "purple", "teal", "red", "gray"];
+const personColour = (person) => {
+  const name = PERSON_COLOURS[(person - 1) % PERSON_COLOURS.length];
+  return getComputedStyle(document.documentElement).getPropertyValue(`--bs-${name}`).trim() || "gray";
+};
 
 const page = document.getElementById("video-page");
 const player = document.getElementById("video-player");
