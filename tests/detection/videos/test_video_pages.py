@@ -112,3 +112,11 @@ def test_the_reports_list_the_periods_videos(alice_client, pending_video):
     response = alice_client.get(reverse("detection:reports"))
 
     assert 'id="video-list"' in response.text and pending_video.get_absolute_url() in response.text
+
+
+def test_trends_count_analysed_videos_with_their_stress(alice_api, pending_video):
+    Video.objects.filter(pk=pending_video.pk).update(status=Video.Status.DONE, person_count=2, stress=0.2, peak_stress=0.7)
+
+    total = alice_api.get("/api/v1/stats/trends/").json()["total"]
+
+    assert (total["videos"], total["video_mean_stress"], total["video_peak_stress"]) == (1, 0.2, 0.7)
