@@ -9,3 +9,4 @@ them here registers them.
 from detection.alerts import admin as alert_admin  # noqa: F401
 from detection.analyses import admin as analysis_admin  # noqa: F401
 from detection.live import admin as live_admin  # noqa: F401
+from detection.videos import admin as video_admin  # noqa: F401

@@ -11,3 +11,5 @@ class DetectionConfig(AppConfig):
         # recovery) of the subpackages: Celery's autodiscovery only looks for detection.tasks.
         from detection.alerts import tasks as alert_tasks  # noqa: F401
         from detection.analyses import signals, tasks  # noqa: F401
+        from detection.videos import signals as video_signals  # noqa: F401
+        from detection.videos import tasks as video_tasks  # noqa: F401

@@ -222,3 +222,110 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"Alert {self.pk} for {self.owner} ({self.status})"
+
+
+def video_upload_path(instance: models.Model, filename: str) -> str:
+    """Like image_upload_path: per-user folders, random names."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8] or ".mp4"
+    return f"videos/{instance.owner_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Video(models.Model):
+    """A recorded video, analysed a few frames a second: every person's emotions and stress over
+    time. The job stores its work in chunks (``analyzed_until_s``), so a killed worker resumes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos")
+    file = models.FileField(upload_to=video_upload_path)
+    thumbnail = models.ImageField(upload_to=video_upload_path, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    samples_per_second = models.FloatField(default=5.0)
+    # What the file says about itself (ml.video.probe): the upright size, rotation applied.
+    duration_s = models.FloatField(default=0.0)
+    fps = models.FloatField(default=0.0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    rotation = models.PositiveSmallIntegerField(default=0)
+    codec = models.CharField(max_length=32, blank=True)
+    # The analysed copy's size (boxes are in its pixels; the player scales them).
+    analysis_width = models.PositiveIntegerField(default=0)
+    analysis_height = models.PositiveIntegerField(default=0)
+    # The checkpoint: every sample before this time is stored; a resumed job starts here.
+    analyzed_until_s = models.FloatField(default=0.0)
+    samples_done = models.PositiveIntegerField(default=0)
+    # Every analyse call ever made for this video, repeats after a crash included.
+    samples_analyzed_total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    person_count = models.PositiveIntegerField(default=0)
+    persons = models.JSONField(default=list, blank=True)  # ml.video_analysis.person_summaries()
+    dominant_emotion = models.CharField(max_length=16, choices=EMOTION_CHOICES, blank=True)
+    stress = models.FloatField(null=True, blank=True)  # The mean over every person's samples.
+    peak_stress = models.FloatField(null=True, blank=True)
+    model_version = models.CharField(max_length=64, blank=True)
+    detector = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # The last checkpoint.
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="video_owner_recent"),
+            models.Index(fields=["status", "heartbeat_at"], name="video_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(stress__isnull=True) | Q(stress__gte=0, stress__lte=1), name="video_stress_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Video {self.pk} ({self.original_name or 'upload'}, {self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("detection:video_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def progress(self) -> float:
+        """0..1 of the video analysed."""
+        if self.status == self.Status.DONE:
+            return 1.0
+        return min(1.0, self.analyzed_until_s / self.duration_s) if self.duration_s else 0.0
+
+
+class VideoFace(models.Model):
+    """One person in one sampled frame of a video."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="faces")
+    seconds = models.FloatField()
+    person = models.PositiveIntegerField()
+    x = models.PositiveIntegerField()
+    y = models.PositiveIntegerField()
+    w = models.PositiveIntegerField()
+    h = models.PositiveIntegerField()
+    probabilities = models.JSONField()  # {emotion: probability} for every label in EMOTIONS.
+    dominant_emotion = models.CharField(max_length=16, choices=EMOTION_CHOICES)
+    stress = models.FloatField()
+
+    class Meta:
+        ordering = ["video", "seconds", "person"]
+        indexes = [models.Index(fields=["video", "seconds"], name="video_face_time")]
+        constraints = [
+            models.UniqueConstraint(fields=["video", "seconds", "person"], name="video_face_unique"),
+            models.CheckConstraint(condition=Q(stress__gte=0, stress__lte=1), name="video_face_stress_0_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person {self.person} at {self.seconds:.1f} s of video {self.video_id}"

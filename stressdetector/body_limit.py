@@ -59,6 +59,13 @@ def _content_length(scope: dict) -> int | None:
     return None
 
 
+def request_body_limit(path: str) -> int:
+    """The cap for a request to ``path``: the video upload paths take a video, the rest at most an image."""
+    if path in settings.VIDEO_UPLOAD_PATHS:
+        return settings.VIDEO_REQUEST_BODY_MAX_BYTES
+    return settings.REQUEST_BODY_MAX_BYTES
+
+
 class RequestBodyLimit:
     """ASGI middleware: refuse HTTP request bodies over settings.REQUEST_BODY_MAX_BYTES with 413."""
 
@@ -68,7 +75,7 @@ class RequestBodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.application(scope, receive, send)
-        limit = settings.REQUEST_BODY_MAX_BYTES
+        limit = request_body_limit(scope.get("path", ""))
         length = _content_length(scope)
         if length is not None and length > limit:
             return await _send_413(send, scope.get("path", ""), limit)

@@ -115,3 +115,13 @@ def test_the_default_server_answers_413_before_a_huge_body_is_sent(tmp_path):
         server.stop()
 
     assert reply.startswith(b"HTTP/1.1 413")
+
+
+def test_the_video_upload_paths_take_a_video_sized_body(settings):
+    from stressdetector.body_limit import request_body_limit
+
+    settings.VIDEO_REQUEST_BODY_MAX_BYTES = 500 * 1024 * 1024
+    settings.REQUEST_BODY_MAX_BYTES = 11 * 1024 * 1024
+
+    assert request_body_limit("/api/v1/videos/") == request_body_limit("/detection/videos/new/") == 500 * 1024 * 1024
+    assert request_body_limit("/api/v1/analyses/") == request_body_limit("/api/v1/videos/1/") == 11 * 1024 * 1024

@@ -3,11 +3,13 @@ an image calls :func:`analyze_image`, which reads the settings and calls :func:`
 
 from __future__ import annotations
 
+import numpy as np
 from django.conf import settings
 
 import ml
 from ml.images import ImageInput
 from ml.pipeline import AnalysisResult
+from ml.video import VIDEO_MIN_FACE
 from stressdetector.ops.metrics import INFERENCE_SECONDS
 
 InvalidImageError = ml.InvalidImageError
@@ -29,3 +31,9 @@ def analyze_image(image: ImageInput, *, live: bool = False, min_face: int | None
 def analyze_live_frame(frame: bytes, min_face: int | None = None) -> AnalysisResult:
     """A camera frame; ``min_face`` (px) raises the smallest face looked for (a stream's option)."""
     return analyze_image(frame, live=True, min_face=min_face)
+
+
+def analyze_video_frame(frame: np.ndarray) -> AnalysisResult:
+    """A sampled video frame (upright RGB): one pass, like a live frame, for faces from
+    ``ml.video.VIDEO_MIN_FACE`` px."""
+    return analyze_image(frame, live=True, min_face=VIDEO_MIN_FACE)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,6 +26,10 @@ from detection.analyses.services import analysis_recover_stuck
 from detection.models import Alert, Analysis, LiveSession
 
 logger = logging.getLogger(__name__)
+
+# Sent by every maintenance round with ``stuck_before``, for jobs of the concerns above this one
+# (detection.videos requeues its stuck videos); receivers return a short summary of what they did.
+maintenance_round = Signal()
 
 # Only this folder of MEDIA_ROOT holds analysis images (see detection.models.image_upload_path).
 ANALYSES_MEDIA_DIR = "analyses"
@@ -83,7 +88,10 @@ def maintenance_run(*, stuck_before: dt.datetime | None = None) -> dict:
     requeued, failed = analysis_recover_stuck(stuck_before=stuck_before)
     expired = retention_sweep(now=now)
     removed = media_sweep(modified_before=now - dt.timedelta(seconds=settings.MEDIA_SWEEP_GRACE_SECONDS))
-    return {"requeued": requeued, "failed": failed, "expired": expired, "files_removed": len(removed)}
+    result = {"requeued": requeued, "failed": failed, "expired": expired, "files_removed": len(removed)}
+    for _receiver, summary in maintenance_round.send(sender=maintenance_run, stuck_before=stuck_before):
+        result.update(summary or {})
+    return result
 
 
 _started = False

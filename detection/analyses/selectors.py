@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
-from detection.core.dates import start_of_day
+from detection.core.dates import created_between
 from detection.models import Analysis, DetectedFace
 
 
@@ -27,11 +27,7 @@ def analysis_list(
         analyses = analyses.filter(source=source)
     if dominant_emotion:
         analyses = analyses.filter(dominant_emotion=dominant_emotion)
-    if created_from:
-        analyses = analyses.filter(created_at__gte=start_of_day(created_from))
-    if created_to:
-        analyses = analyses.filter(created_at__lt=start_of_day(created_to + dt.timedelta(days=1)))
-    return analyses.order_by("-created_at", "-id")
+    return created_between(analyses, created_from, created_to).order_by("-created_at", "-id")
 
 
 def analysis_get(*, user: User, analysis_id: int) -> Analysis:

@@ -23,6 +23,7 @@ from accounts.models import User
 from detection.alerts.services import alerts_check_analysis
 from detection.analyses.fetch import FetchError, TransientFetchError, check_url, fetch_image
 from detection.analyses.inference import InvalidImageError, analyze_image
+from detection.core.dates import hourly_limit_retry_after
 from detection.core.presentation import analysis_headline_face
 from detection.models import Analysis, DetectedFace
 from ml.images import UnsupportedImageError, encode_jpeg, to_rgb_array
@@ -60,12 +61,9 @@ class AnalysisRateLimitError(ValidationError):
 def _check_analysis_rate(owner: User) -> None:
     """Counted from the database, so the limit holds across processes and needs no cache. Only
     exact under :func:`_lock_owner` (analysis_create calls it again there)."""
-    window_start = timezone.now() - dt.timedelta(hours=1)
-    recent = Analysis.objects.filter(owner=owner, created_at__gte=window_start).order_by("-created_at")
-    limit = settings.ANALYSIS_CREATE_PER_HOUR
-    oldest_counted = recent.values_list("created_at", flat=True)[limit - 1 : limit].first() if limit > 0 else timezone.now()
-    if oldest_counted is not None:
-        raise AnalysisRateLimitError(retry_after=max(1, int((oldest_counted - window_start).total_seconds()) + 1))
+    retry_after = hourly_limit_retry_after(Analysis.objects.filter(owner=owner), settings.ANALYSIS_CREATE_PER_HOUR)
+    if retry_after is not None:
+        raise AnalysisRateLimitError(retry_after=retry_after)
 
 
 def _lock_owner(owner: User) -> None:

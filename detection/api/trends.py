@@ -71,6 +71,9 @@ class TrendBucketSerializer(serializers.Serializer):
     live_frames = serializers.IntegerField(help_text="Frames those sessions analysed.")
     live_mean_stress = serializers.FloatField(allow_null=True, help_text="Mean stress over every face the sessions saw.")
     live_peak_stress = serializers.FloatField(allow_null=True, help_text="The sessions' highest stress.")
+    videos = serializers.IntegerField(help_text="Analysed videos in which someone was found, by upload day.")
+    video_mean_stress = serializers.FloatField(allow_null=True, help_text="The mean of the videos' mean stress.")
+    video_peak_stress = serializers.FloatField(allow_null=True, help_text="The highest stress of anyone in those videos.")
 
 
 class TrendsSerializer(_PeriodFieldsMixin, serializers.Serializer):
@@ -83,8 +86,8 @@ class TrendsSerializer(_PeriodFieldsMixin, serializers.Serializer):
 
 @method_decorator(login_not_required, name="dispatch")
 class TrendsView(APIView):
-    """Your analyses and live sessions per day or week: per emotion, stress, frames. The same
-    numbers as the reports page."""
+    """Your analyses, live sessions and videos per day or week: per emotion, stress, frames. The
+    same numbers as the reports page."""
 
     @extend_schema(parameters=[TrendsQuerySerializer], responses=TrendsSerializer)
     def get(self, request: Request) -> Response:

@@ -17,6 +17,7 @@ from accounts.api.views import MeView
 from detection.api.live import AlertViewSet, LiveSessionViewSet
 from detection.api.privacy import MeExportView
 from detection.api.trends import TrendsView
+from detection.api.videos import VideoViewSet
 from detection.api.views import AnalysisViewSet, api_not_found
 
 app_name = "api"
@@ -50,6 +51,7 @@ router = Router(use_regex_path=False)
 router.register("analyses", AnalysisViewSet, basename="analysis")
 router.register("live-sessions", LiveSessionViewSet, basename="live-session")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("videos", VideoViewSet, basename="video")
 
 urlpatterns = [
     # POST username and password, get {"token": ...} for "Authorization: Token <token>".

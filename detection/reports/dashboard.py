@@ -15,9 +15,11 @@ from detection.live.selectors import live_session_list
 from detection.models import Analysis
 from detection.reports import selectors as report_selectors
 from detection.reports.figures import daily_stress_series, period_days
+from detection.videos.selectors import video_list
 
 TREND_DAYS = 7
 RECENT_ALERTS = 3
+RECENT_VIDEOS = 4
 
 
 def dashboard_summary(*, owner: User) -> dict:
@@ -42,6 +44,7 @@ def dashboard_summary(*, owner: User) -> dict:
         "trend": {"days": days, "stress": daily_stress_series(points=trend, days=days)},
         "has_trend": bool(trend),
         "recent_alerts": list(alert_list(owner=owner)[:RECENT_ALERTS]),
-        "is_new": not counts["analyses"] and not live_session_list(owner=owner).exists(),
+        "videos": list(video_list(owner=owner)[:RECENT_VIDEOS]),
+        "is_new": not counts["analyses"] and not live_session_list(owner=owner).exists() and not video_list(owner=owner).exists(),
         "trend_days": TREND_DAYS,
     }

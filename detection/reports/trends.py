@@ -1,8 +1,9 @@
-"""Trends: a user's analyses and live sessions summed per day or per week. The one source of the
+"""Trends: a user's analyses, live sessions and videos summed per day or per week. The one source of the
 reports page's numbers and of the API's /stats/trends/, so the two always agree.
 
 Days are the current time zone's. An analysis counts when it is done and has a stress reading (ml.headline: its
-stress is its most stressed face that counts); a live session counts on the day it started.
+stress is its most stressed face that counts); a live session counts on the day it started, a video on the day it
+was uploaded (when it is done and found someone).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from detection.core.dates import start_of_day
-from detection.models import Analysis, LiveSession
+from detection.models import Analysis, LiveSession, Video
 from ml.emotions import EMOTIONS
 
 DAY = "day"
@@ -45,6 +46,9 @@ class TrendBucket:
     live_faces: int = 0
     live_stress_sum: float = 0.0
     live_peak_stress: float | None = None
+    videos: int = 0  # Analysed videos in which someone was found, by the day they were uploaded.
+    video_stress_sum: float = 0.0
+    video_peak_stress: float | None = None
 
     @property
     def mean_stress(self) -> float | None:
@@ -55,6 +59,11 @@ class TrendBucket:
     def live_mean_stress(self) -> float | None:
         """The mean stress over every face the live sessions saw."""
         return self.live_stress_sum / self.live_faces if self.live_faces else None
+
+    @property
+    def video_mean_stress(self) -> float | None:
+        """The mean of the videos' mean stress (each over every person's samples)."""
+        return round(self.video_stress_sum / self.videos, 4) if self.videos else None
 
     def add(self, other: TrendBucket) -> None:
         self.end = max(self.end, other.end)
@@ -68,6 +77,9 @@ class TrendBucket:
         self.live_faces += other.live_faces
         self.live_stress_sum += other.live_stress_sum
         self.live_peak_stress = _max(self.live_peak_stress, other.live_peak_stress)
+        self.videos += other.videos
+        self.video_stress_sum += other.video_stress_sum
+        self.video_peak_stress = _max(self.video_peak_stress, other.video_peak_stress)
 
 
 def _max(a: float | None, b: float | None) -> float | None:
@@ -95,6 +107,9 @@ def trends_list(*, owner: User, date_from: dt.date, date_to: dt.date, bucket: st
         point.live_faces = row["faces"] or 0
         point.live_stress_sum = row["stress_sum"] or 0.0
         point.live_peak_stress = row["peak"] if point.live_faces else None
+    for row in _video_rows(owner, date_from, date_to):
+        point = days[row["day"]]
+        point.videos, point.video_stress_sum, point.video_peak_stress = row["count"], row["stress_sum"] or 0.0, row["peak"]
     if bucket == DAY:
         return list(days.values())
     groups: dict[dt.date, TrendBucket] = {}
@@ -152,5 +167,16 @@ def _live_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
             stress_sum=Sum("stress_sum"),
             peak=Max("peak_stress"),
         )
+        .order_by()
+    )
+
+
+def _video_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
+    low, high = _between(start, end)
+    videos = Video.objects.filter(owner=owner, status=Video.Status.DONE, person_count__gt=0, created_at__gte=low, created_at__lt=high)
+    return (
+        videos.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(count=Count("id"), stress_sum=Sum("stress"), peak=Max("peak_stress"))
         .order_by()
     )

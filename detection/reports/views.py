@@ -24,10 +24,13 @@ from detection.reports import selectors
 from detection.reports.archive import archive_filename, data_archive
 from detection.reports.dashboard import dashboard_summary
 from detection.reports.figures import report_headline
+from detection.videos.selectors import video_list
 from ml.emotions import EMOTIONS
 
 HISTORY_PAGE_SIZE = 20
 HISTORY_LIVE_SESSIONS = 6
+HISTORY_VIDEOS = 8
+REPORT_VIDEOS = 12
 REPORT_PERIODS_DAYS = (7, 30, 90, 365)
 
 
@@ -48,6 +51,7 @@ def history(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"filter_form": filter_form, "page": page, "filter_query": query.urlencode(), "is_filtered": bool(query)}
     context["live_sessions"] = _history_live_sessions(request, filter_form)
+    context["videos"] = _history_videos(request, filter_form)
     return render(request, "detection/history.html", context)
 
 
@@ -59,6 +63,17 @@ def _history_live_sessions(request: HttpRequest, filter_form: HistoryFilterForm)
         return []
     sessions = live_session_list(owner=request.user, started_from=filters.get("created_from"), started_to=filters.get("created_to"))
     return list(sessions[:HISTORY_LIVE_SESSIONS])
+
+
+def _history_videos(request: HttpRequest, filter_form: HistoryFilterForm) -> list:
+    """The latest videos, above the analyses: the dates and the emotion filter them; an image
+    source filter hides them."""
+    filters = filter_form.selector_filters()
+    if filters.get("source"):
+        return []
+    videos = video_list(owner=request.user, dominant_emotion=filters.get("dominant_emotion", ""),
+                        created_from=filters.get("created_from"), created_to=filters.get("created_to"))
+    return list(videos[:HISTORY_VIDEOS])
 
 
 DEFAULT_REPORT_DAYS = 30
@@ -104,6 +119,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "has_data": any(point["mean_stress"] is not None or point["live_mean_stress"] is not None for point in chart_data["stress"]),
         "headline": report_headline(owner=request.user, since=since, days=days),
         "live_summary": selectors.live_session_summary(owner=request.user, since=since),
+        "videos": list(video_list(owner=request.user, created_from=since)[:REPORT_VIDEOS]),
         "json_export_query": urlencode({"format": "json", "created_from": since.isoformat()}),
     }
     return render(request, "detection/reports.html", context)

@@ -422,6 +422,17 @@ LIVE_INFERENCE_THREADS = env.int("LIVE_INFERENCE_THREADS", default=2)
 # of its connections to this process.
 LIVE_STREAM_MAX_FPS = env.float("LIVE_STREAM_MAX_FPS", default=LIVE_MAX_FPS)
 
+# Recorded videos (detection/videos/): the largest upload, the longest video, videos one user may
+# upload in an hour, the default samples analysed per second of video (the user may pick 1-10),
+# and how many samples the job stores at a time (its checkpoint: a killed worker resumes there).
+VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+VIDEO_MAX_DURATION_SECONDS = env.int("VIDEO_MAX_DURATION_SECONDS", default=30 * 60)
+VIDEO_CREATE_PER_HOUR = env.int("VIDEO_CREATE_PER_HOUR", default=10)
+VIDEO_SAMPLES_PER_SECOND = env.float("VIDEO_SAMPLES_PER_SECOND", default=5.0)
+VIDEO_CHUNK_SAMPLES = env.int("VIDEO_CHUNK_SAMPLES", default=50)
+# A job that stops this many times (worker killed, process restarted) is failed with a reason.
+VIDEO_MAX_ATTEMPTS = env.int("VIDEO_MAX_ATTEMPTS", default=3)
+
 # --- Security --------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
@@ -436,6 +447,9 @@ SIGNUP_PER_HOUR_PER_ADDRESS = env.int("SIGNUP_PER_HOUR_PER_ADDRESS", default=5)
 # The largest request body any view accepts: an upload at its limit plus the rest of its form.
 # Bodies over it are refused with 413 before they are read (stressdetector/body_limit.py).
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=ANALYSIS_MAX_UPLOAD_BYTES + 1024 * 1024)
+# Video uploads are larger; only the two paths that take one get this cap.
+VIDEO_UPLOAD_PATHS = ("/detection/videos/new/", "/api/v1/videos/", "/api/videos/")
+VIDEO_REQUEST_BODY_MAX_BYTES = env.int("VIDEO_REQUEST_BODY_MAX_BYTES", default=VIDEO_MAX_UPLOAD_BYTES + 1024 * 1024)
 
 # Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images from
 # this site only (everything is vendored under static/), no inline script or style, no plugins,

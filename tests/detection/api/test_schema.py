@@ -31,6 +31,8 @@ def test_the_schema_describes_every_endpoint_once_under_v1(db):
         "/api/v1/auth/token/", "/api/v1/auth/logout/", "/api/v1/me/", "/api/v1/me/export/", "/api/v1/stats/trends/",
         "/api/v1/analyses/", "/api/v1/analyses/{id}/", "/api/v1/analyses/export/",
         "/api/v1/live-sessions/", "/api/v1/live-sessions/{id}/", "/api/v1/alerts/", "/api/v1/alerts/{id}/",
+        "/api/v1/videos/", "/api/v1/videos/{id}/", "/api/v1/videos/{id}/frames/", "/api/v1/videos/{id}/cancel/",
+        "/api/v1/videos/{id}/csv/", "/api/v1/videos/{id}/json/",
     }  # fmt: skip
 
 

@@ -1,0 +1,53 @@
+"""Reads of videos, always from the user who asks: another user's video is DoesNotExist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from accounts.models import User
+from detection.core.dates import created_between
+from detection.models import Video, VideoFace
+
+
+def video_list(*, owner: User, dominant_emotion: str = "", created_from: dt.date | None = None,
+               created_to: dt.date | None = None) -> QuerySet[Video]:
+    videos = Video.objects.filter(owner=owner)
+    if dominant_emotion:
+        videos = videos.filter(dominant_emotion=dominant_emotion)
+    return created_between(videos, created_from, created_to).order_by("-created_at", "-id")
+
+
+def video_get(*, user: User, video_id: int) -> Video:
+    """One of the user's videos; ``Video.DoesNotExist`` for anyone else's."""
+    return Video.objects.get(owner=user, pk=video_id)
+
+
+def video_faces(*, video: Video) -> QuerySet[VideoFace]:
+    return video.faces.order_by("seconds", "person")
+
+
+def video_timeline(*, video: Video) -> dict:
+    """What the result page's player and charts draw: per sample time, each person's box (in the
+    analysed copy's pixels), dominant emotion and stress; compact for long videos."""
+    frames: dict[float, list] = {}
+    for seconds, person, x, y, w, h, dominant, stress in video_faces(video=video).values_list(
+            "seconds", "person", "x", "y", "w", "h", "dominant_emotion", "stress"):
+        frames.setdefault(seconds, []).append([person, x, y, w, h, dominant, stress])
+    return {
+        "width": video.analysis_width, "height": video.analysis_height, "interval": 1 / video.samples_per_second,
+        "duration": video.duration_s, "frames": [{"t": seconds, "faces": faces} for seconds, faces in frames.items()],
+        "persons": video.persons,
+    }
+
+
+def video_links(video: Video) -> dict[str, str]:
+    """The paths of a video's files and exports (the page and the API link the same ones)."""
+    return {
+        "video": reverse("detection:video_file", args=[video.pk, "video"]),
+        "thumbnail": reverse("detection:video_file", args=[video.pk, "thumbnail"]),
+        "csv": reverse("api:video-results-csv", args=[video.pk]),
+        "json": reverse("api:video-results-json", args=[video.pk]),
+    }
