@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -79,11 +79,6 @@ def _history_videos(request: HttpRequest, filter_form: HistoryFilterForm) -> lis
 DEFAULT_REPORT_DAYS = 30
 
 
-def _report_period(request: HttpRequest) -> int:
-    days = _requested_period(request)
-    return DEFAULT_REPORT_DAYS if days is None else days
-
-
 def _requested_period(request: HttpRequest) -> int | None:
     """The ``days`` asked for, the default when none, None when it is not a report period."""
     value = request.GET.get("days", str(DEFAULT_REPORT_DAYS))
@@ -94,17 +89,21 @@ def _requested_period(request: HttpRequest) -> int | None:
     return days if days in REPORT_PERIODS_DAYS else None
 
 
+def _period_error(request: HttpRequest) -> str:
+    periods = ", ".join(str(period) for period in REPORT_PERIODS_DAYS)
+    return f"There is no report for {request.GET['days'][:20]!r} days: choose {periods} days."
+
+
 def _report_since(days: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days - 1)
 
 
 def reports(request: HttpRequest) -> HttpResponse:
-    if _requested_period(request) is None:
+    days = _requested_period(request)
+    if days is None:
         # Said, not silently replaced: the page offers the periods there are.
-        periods = ", ".join(str(period) for period in REPORT_PERIODS_DAYS)
-        message = f"There is no report for {request.GET['days'][:20]!r} days: choose {periods} days."
-        return render(request, "detection/reports.html", {"period_error": message, "periods": REPORT_PERIODS_DAYS}, status=400)
-    days = _report_period(request)
+        context = {"period_error": _period_error(request), "periods": REPORT_PERIODS_DAYS}
+        return render(request, "detection/reports.html", context, status=400)
     since = _report_since(days)
     chart_data = {
         **selectors.report_series(owner=request.user, since=since, bucket=selectors.report_bucket(days)),
@@ -143,7 +142,9 @@ CSV_COLUMNS = [
 def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The user's analyses in the report's period (``days``, as on the reports page), one row
     per face (one row with empty face columns when none)."""
-    days = _report_period(request)
+    days = _requested_period(request)
+    if days is None:
+        return HttpResponseBadRequest(_period_error(request), content_type="text/plain; charset=utf-8")
     since = _report_since(days)
     analyses = analysis_selectors.analysis_list_with_faces(owner=request.user, created_from=since)
     writer = csv.writer(_Echo())

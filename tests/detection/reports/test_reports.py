@@ -97,6 +97,14 @@ def test_a_bad_period_is_said_not_silently_replaced(alice_client, days):
     assert "There is no report for" in html and "choose 7, 30, 90, 365 days" in html
 
 
+@pytest.mark.parametrize("days", ["14", "abc"])
+def test_the_csv_export_says_a_bad_period_too(alice_client, days):
+    response = alice_client.get(reverse("detection:reports_export_csv"), {"days": days})
+
+    assert response.status_code == 400
+    assert "choose 7, 30, 90, 365 days" in response.content.decode()
+
+
 def test_the_csv_has_one_row_per_face_of_my_analyses(alice_client, alice, bob, make_analysis):
     two_faces = make_analysis(alice, faces=2, dominant="sad", with_images=False)
     no_face = make_analysis(alice, faces=0, with_images=False)
