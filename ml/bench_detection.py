@@ -1,7 +1,7 @@
 """Detection and end-to-end benchmark: figures, not tests.
 
     python ../shared/tools/make_scenes.py ../shared/datasets/fer2013/val runs/scenes 200 1
-    python -m ml.bench_detection --scenes runs/scenes [--photos ../shared/photos] [--detector yunet blazeface haar] [--live]
+    python -m ml.bench_detection --scenes runs/scenes [--photos ../shared/photos] [--detector yunet blazeface] [--live]
 
 For each detector: recall (a true face matched by a detection at IoU >= 0.3) and false faces on the
 composed scenes, the same on real photos (``truth.json`` boxes), false faces on scikit-image's
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ml.bench_detection", description=__doc__.split("\n")[0])
     parser.add_argument("--scenes", type=Path, required=True, help="output of ../shared/tools/make_scenes.py")
     parser.add_argument("--photos", type=Path, help="real photos with truth.json boxes (e.g. ../shared/photos)")
-    parser.add_argument("--detector", nargs="+", choices=("yunet", "blazeface", "haar", "all"), default=["all"],
+    parser.add_argument("--detector", nargs="+", choices=("yunet", "blazeface", "all"), default=["all"],
                         help="detectors to measure, side by side (default: all)")
     parser.add_argument("--weights", type=Path, help="exported model directory (default: the shipped model)")
     parser.add_argument("--live", action="store_true", help="search as the live pages do: one pass per frame "
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = list(kinds) if "all" in args.detector else args.detector
     figures: dict = {"model_version": classifier.version, "threads": args.threads, **search}
     for kind in chosen:
-        options = {"min_confidence": args.min_confidence} if kind != "haar" and args.min_confidence else {}
+        options = {"min_confidence": args.min_confidence} if args.min_confidence else {}
         detector = kinds[kind](**options)
         row = {"scenes": bench_scenes(detector, classifier, args.scenes, search),
                "face_free": bench_face_free(detector, search)}
