@@ -152,6 +152,28 @@ def _merge(faces: list[Face]) -> list[Face]:
     return sorted(kept, key=lambda face: face.box.w * face.box.h, reverse=True)
 
 
+def _image_box(box, shape: tuple[int, ...], scale: float, window: tuple[int, int, int, int] | None,
+               sizes: tuple[float, float]) -> Box | None:
+    """A detection's ``(x, y, w, h)`` (image pixels, from a copy at ``scale`` of ``window``) as a
+    box clipped to the image, or None: a width outside ``sizes``, a box cut by an edge of the
+    window inside the image (the neighbouring window or a coarser copy holds that face whole), or
+    under 8 px once clipped."""
+    height, width = shape[:2]
+    x, y, w, h = box
+    if not sizes[0] <= w <= sizes[1]:
+        return None
+    if window:
+        x0, y0, x1, y1 = window
+        edge = 2 / scale  # A box this close to an edge inside the image is cut by it.
+        if ((x0 > 0 and x < x0 + edge) or (y0 > 0 and y < y0 + edge)
+                or (x1 < width and x + w > x1 - edge) or (y1 < height and y + h > y1 - edge)):
+            return None
+    x, y, w, h = (int(value) for value in np.round((x, y, w, h)))
+    left, top = max(0, x), max(0, y)
+    w, h = min(x + w, width) - left, min(y + h, height) - top
+    return Box(left, top, w, h) if w >= 8 and h >= 8 else None
+
+
 # libfacedetection's C++ entry point, ``int *facedetect_cnn(unsigned char *result_buffer,
 # unsigned char *bgr, int width, int height, int step)``, by its (Itanium ABI) symbol name. The
 # buffer receives the number of faces (an int), then 16 int16 per face: confidence (0-100),
@@ -228,26 +250,18 @@ class YuNetDetector:
         small = cv2.cvtColor(_scaled(gray[y0:y1, x0:x1], scale), cv2.COLOR_GRAY2BGR)
         with self._lock:
             rows = np.asarray(self._detect(small), dtype=np.float64).reshape(-1, 16)
-        edge = 2 / scale  # A box this close to an edge inside the image is cut by it.
         faces = []
         for row in rows:
             score = row[0] / 100.0
             if score < min_confidence:
                 continue
             x, y, w, h = row[1:5] / scale + (x0, y0, 0, 0)
-            if not sizes[0] <= w <= sizes[1]:
-                continue
-            if window and ((x0 > 0 and x < x0 + edge) or (y0 > 0 and y < y0 + edge)
-                           or (x1 < width and x + w > x1 - edge) or (y1 < height and y + h > y1 - edge)):
-                continue
-            x, y, w, h = (int(value) for value in np.round((x, y, w, h)))
-            left, top = max(0, x), max(0, y)
-            w, h = min(x + w, width) - left, min(y + h, height) - top
-            if w < 8 or h < 8:
+            box = _image_box((x, y, w, h), gray.shape, scale, window, sizes)
+            if box is None:
                 continue
             marks = row[5:15].reshape(5, 2) / scale + (x0, y0)
             eyes = ((float(marks[0, 0]), float(marks[0, 1])), (float(marks[1, 0]), float(marks[1, 1])))
-            faces.append(Face(Box(left, top, w, h), round(float(score), 3), eyes))
+            faces.append(Face(box, round(float(score), 3), eyes))
         return faces
 
 
@@ -403,25 +417,16 @@ class BlazeFaceDetector:
         centre = raw[:, 0:2] + anchors
         rows = np.concatenate([centre - raw[:, 2:4] / 2, centre + raw[:, 2:4] / 2,
                                (raw[:, 4:16].reshape(-1, 6, 2) + anchors[:, None, :]).reshape(-1, 12)], axis=1)
-        edge = 2 / scale
         faces = []
         for row, score in weighted_nms(rows, scores):
             row = row / scale + np.tile((x0, y0), 8)
-            x, y, w, h = row[0], row[1], row[2] - row[0], row[3] - row[1]
-            if not sizes[0] <= w <= sizes[1]:
-                continue
-            if window and ((x0 > 0 and x < x0 + edge) or (y0 > 0 and y < y0 + edge)
-                           or (x1 < width and x + w > x1 - edge) or (y1 < height and y + h > y1 - edge)):
-                continue
-            x, y, w, h = (int(value) for value in np.round((x, y, w, h)))
-            left, top = max(0, x), max(0, y)
-            w, h = min(x + w, width) - left, min(y + h, height) - top
-            if w < 8 or h < 8:
+            box = _image_box((row[0], row[1], row[2] - row[0], row[3] - row[1]), gray.shape, scale, window, sizes)
+            if box is None:
                 continue
             # Keypoints: the subject's right eye, left eye, nose tip, mouth, right and left ear.
             (ax, ay), (bx, by) = row[4:6], row[6:8]
             eyes = ((float(ax), float(ay)), (float(bx), float(by))) if ax <= bx else ((float(bx), float(by)), (float(ax), float(ay)))
-            faces.append(Face(Box(left, top, w, h), round(score, 3), eyes))
+            faces.append(Face(box, round(score, 3), eyes))
         return faces
 
 
