@@ -125,3 +125,14 @@ def test_a_small_face_in_a_large_photo_is_found():
 
     assert len(result.faces) == 1
     assert 1300 < result.faces[0].box.x + result.faces[0].box.w / 2 < 1500
+
+
+def test_options_newer_keras_writes_are_dropped_only_at_their_defaults():
+    from ml.model_io import _without_newer_keras_options
+
+    config = {"layers": [{"config": {"renorm": False, "renorm_momentum": 0.5, "quantization_config": None, "units": 8,
+                                     "kernel_initializer": {"config": {"seed": None, "input_axes": None}}}}]}
+
+    assert _without_newer_keras_options(config) == {
+        "layers": [{"config": {"renorm_momentum": 0.5, "units": 8, "kernel_initializer": {"config": {"seed": None}}}}]
+    }
