@@ -1,12 +1,12 @@
 # Stress Detector: `make run` serves the platform, `make test` checks it.
 # Both create a virtualenv on first use and reinstall only when a requirements file changes.
-# Any CPython 3.11-3.13 works: PYTHON is the newest of python3.13 ... python3.11, python3 on PATH
+# Any CPython 3.10-3.13 works: PYTHON is the newest of python3.13 ... python3.10, python3 on PATH
 # that runs and is one of those (override: make test PYTHON=/path/to/python3.13). VENV defaults
 # to .venv; give each Python its own, e.g. make test PYTHON=python3.13 VENV=.venv-3.13 (.ci/run
 # tests 3.11 and 3.13 that way).
 
-SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3.10 python3; do \
 	$$p -c '$(SUPPORTED_PYTHON)' 2>/dev/null && command -v $$p && break; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -24,11 +24,11 @@ help:
 	@echo "make lint     ruff only"
 	@echo "make migrate  apply database migrations"
 	@echo "make clean    remove $(VENV) and caches (keeps db.sqlite3 and media/)"
-	@echo "PYTHON=... VENV=...  which Python 3.11-3.13 and which virtualenv (default: newest Python, .venv)"
+	@echo "PYTHON=... VENV=...  which Python 3.10-3.13 and which virtualenv (default: newest Python, .venv)"
 
 $(BIN)/python:
-	@test -n "$(PYTHON)" || { echo "Stress Detector needs CPython 3.11-3.13 and found none on PATH; pass one: make $(MAKECMDGOALS) PYTHON=/path/to/python3.13"; exit 1; }
-	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' || { echo "Stress Detector needs CPython 3.11-3.13; $(PYTHON) is not one of them."; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Stress Detector needs CPython 3.10-3.13 and found none on PATH; pass one: make $(MAKECMDGOALS) PYTHON=/path/to/python3.13"; exit 1; }
+	@$(PYTHON) -c '$(SUPPORTED_PYTHON)' || { echo "Stress Detector needs CPython 3.10-3.13; $(PYTHON) is not one of them."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # Stamp files record which requirements were installed into .venv.

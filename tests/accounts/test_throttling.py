@@ -62,7 +62,7 @@ def test_the_lock_out_counts_per_address_across_accounts(alice, bob):
 def test_a_lock_out_ends_after_the_cool_off(client, alice):
     for _ in range(3):
         form_login(client, "wrong")
-    AccessAttempt.objects.update(attempt_time=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    AccessAttempt.objects.update(attempt_time=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
 
     response = form_login(client, PASSWORD)
 

@@ -38,7 +38,7 @@ def test_the_result_serialises_with_every_figure(astronaut_result):
     assert set(data["faces"][0]) == {"box", "detection_score", "probabilities", "dominant", "confidence", "stress"}
     assert 0.5 <= data["faces"][0]["detection_score"] <= 1.0
     assert data["model_version"]
-    assert data["detector"] == astronaut_result.detector in {"yunet", "haar-alt2"}
+    assert data["detector"] == astronaut_result.detector in {"yunet", "blazeface"}
 
 
 def test_the_annotated_image_draws_on_a_copy(astronaut_result):
@@ -89,13 +89,13 @@ def test_bad_input_raises_the_documented_error():
         ml.analyze(b"not an image")
 
 
-def test_the_analyzer_falls_back_to_haar_with_the_same_shape_of_result(astronaut_jpeg, astronaut_result):
-    from ml.faces import HaarDetector
+def test_the_analyzer_with_blazeface_gives_the_same_shape_of_result(astronaut_jpeg, astronaut_result):
+    from ml.faces import BlazeFaceDetector
     from ml.pipeline import Analyzer, get_analyzer
 
-    result = Analyzer(get_analyzer().classifier, HaarDetector()).analyze(astronaut_jpeg)
+    result = Analyzer(get_analyzer().classifier, BlazeFaceDetector()).analyze(astronaut_jpeg)
 
-    assert result.detector == "haar-alt2"
+    assert result.detector == "blazeface"
     assert len(result.faces) == 1 and result.faces[0].dominant == "happy"
     assert set(result.to_dict()) == set(astronaut_result.to_dict())
     assert set(result.to_dict()["faces"][0]) == set(astronaut_result.to_dict()["faces"][0])
@@ -125,3 +125,14 @@ def test_a_small_face_in_a_large_photo_is_found():
 
     assert len(result.faces) == 1
     assert 1300 < result.faces[0].box.x + result.faces[0].box.w / 2 < 1500
+
+
+def test_options_newer_keras_writes_are_dropped_only_at_their_defaults():
+    from ml.model_io import _without_newer_keras_options
+
+    config = {"layers": [{"config": {"renorm": False, "renorm_momentum": 0.5, "quantization_config": None, "units": 8,
+                                     "kernel_initializer": {"config": {"seed": None, "input_axes": None}}}}]}
+
+    assert _without_newer_keras_options(config) == {
+        "layers": [{"config": {"renorm_momentum": 0.5, "units": 8, "kernel_initializer": {"config": {"seed": None}}}}]
+    }

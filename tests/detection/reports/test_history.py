@@ -9,6 +9,7 @@ from django.utils import timezone
 from detection.models import Analysis
 from detection.reports import views
 
+UTC = dt.timezone.utc
 URL = reverse("detection:history")
 
 
@@ -52,9 +53,9 @@ def test_it_paginates(alice_client, alice, make_analysis, monkeypatch):
 )
 def test_it_filters_by_source_emotion_and_dates(alice_client, alice, make_analysis, query, expected):
     made = {
-        "upload_happy": make_analysis(alice, dominant="happy", with_images=False, created_at=dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)),
+        "upload_happy": make_analysis(alice, dominant="happy", with_images=False, created_at=dt.datetime(2026, 1, 1, 12, tzinfo=UTC)),
         "url_sad": make_analysis(
-            alice, source=Analysis.Source.URL, dominant="sad", with_images=False, created_at=dt.datetime(2026, 1, 2, 23, tzinfo=dt.UTC)
+            alice, source=Analysis.Source.URL, dominant="sad", with_images=False, created_at=dt.datetime(2026, 1, 2, 23, tzinfo=UTC)
         ),
     }
 
