@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import resource
+import struct
 import tempfile
 import time
 from collections.abc import Iterator
@@ -60,24 +61,80 @@ def write_clip(path: str | Path, *, seconds: float = 60, fps: float = 30, size: 
     """Encode a generated clip (H.264 in MP4 by default; ``codec="libvpx-vp9"`` with a .webm path).
 
     ``rotation`` stores display-matrix metadata as a phone does (counter-clockwise degrees, FFmpeg's
-    convention), without turning the pixels."""
+    convention), without turning the pixels: MP4 only (see :func:`set_mp4_rotation`)."""
     from fractions import Fraction
 
     import av
 
     path = Path(path)
+    if rotation is not None and path.suffix.lower() not in (".mp4", ".mov"):
+        raise ValueError("rotation metadata is written into MP4/MOV files only")
     with av.open(str(path), "w") as container:
         stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
         if codec == "libx264":
             stream.options = {"preset": "veryfast", "crf": "23"}
-        if rotation is not None:
-            stream.set_display_rotation(rotation)
         for rgb in clip_frames(seconds, fps, *size, faces=faces):
             container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
         container.mux(stream.encode())
+    if rotation is not None:
+        set_mp4_rotation(path, rotation)
     return path
+
+
+def set_mp4_rotation(path: str | Path, degrees: float) -> None:
+    """Store a display matrix turning the picture ``degrees`` counter-clockwise (FFmpeg's convention;
+    a phone held upright writes -90) in an MP4/MOV file's video track header, in place.
+
+    The matrix is the one FFmpeg's MP4 muxer writes for PyAV 18's
+    ``VideoStream.set_display_rotation``; PyAV 17, the last release for CPython 3.10, cannot
+    give the muxer one (and FFmpeg 8 ignores the old ``rotate`` tag), so clips are written first
+    and patched here, the same way on every PyAV. Raises ``ValueError`` when no video track is found.
+    """
+    radians = math.radians(degrees)
+    cos, sin = round(math.cos(radians) * 65536), round(math.sin(radians) * 65536)
+    # a b u / c d v / x y w: a-d and x, y are 16.16 fixed point, u, v, w 2.30 (ISO/IEC 14496-12).
+    matrix = struct.pack(">9i", cos, -sin, 0, sin, cos, 0, 0, 0, 1 << 30)
+    patched = 0
+    with open(path, "r+b") as file:
+        end = file.seek(0, 2)
+        for moov, moov_end in _mp4_boxes(file, 0, end, b"moov"):
+            for trak, trak_end in _mp4_boxes(file, moov, moov_end, b"trak"):
+                for tkhd, _ in _mp4_boxes(file, trak, trak_end, b"tkhd"):
+                    file.seek(tkhd)
+                    version = file.read(1)[0]
+                    # Version, flags, times, track id and duration (32- or 64-bit times), then
+                    # 8 reserved bytes, layer, group, volume and 2 reserved bytes; the matrix;
+                    # then width and height, 0 x 0 on a sound track.
+                    at = tkhd + (40 if version == 0 else 52)
+                    file.seek(at + 36)
+                    width, height = struct.unpack(">II", file.read(8))
+                    if width and height:
+                        file.seek(at)
+                        file.write(matrix)
+                        patched += 1
+    if not patched:
+        raise ValueError(f"{path} has no MP4 video track header to store a rotation in")
+
+
+def _mp4_boxes(file, start: int, end: int, kind: bytes) -> list[tuple[int, int]]:
+    """``(body start, box end)`` of the boxes named ``kind`` between ``start`` and ``end``."""
+    found = []
+    while start + 8 <= end:
+        file.seek(start)
+        size, name = struct.unpack(">I4s", file.read(8))
+        header = 8
+        if size == 1:  # A 64-bit size follows the name.
+            size, header = struct.unpack(">Q", file.read(8))[0], 16
+        elif size == 0:  # The last box, to the end of its parent.
+            size = end - start
+        if size < header or start + size > end:
+            raise ValueError("not an MP4 file, or a damaged one")
+        if name == kind:
+            found.append((start + header, start + size))
+        start += size
+    return found
 
 
 def write_audio_only(path: str | Path, seconds: float = 0.5) -> Path:

@@ -4,7 +4,7 @@ import av
 import numpy as np
 import pytest
 
-from ml.bench_video import write_audio_only, write_clip
+from ml.bench_video import set_mp4_rotation, write_audio_only, write_clip
 from ml.video import InvalidVideoError, analysis_size, probe, sample_frames
 
 
@@ -32,8 +32,6 @@ def write_frames(path, frames, *, fps=30, pts_ms=None, codec="libx264", rotation
         stream = container.add_stream(codec, rate=fps)
         stream.height, stream.width = frames[0].shape[:2]
         stream.pix_fmt = "yuv420p"
-        if rotation is not None:
-            stream.set_display_rotation(rotation)
         if pts_ms is not None:
             from fractions import Fraction
 
@@ -44,6 +42,8 @@ def write_frames(path, frames, *, fps=30, pts_ms=None, codec="libx264", rotation
                 frame.pts = pts_ms[index]
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
+    if rotation is not None:
+        set_mp4_rotation(path, rotation)
     return path
 
 
@@ -79,6 +79,67 @@ def test_a_phone_video_is_turned_upright_by_its_rotation_metadata(tmp_path):
     assert (info.width, info.height, info.rotation) == (120, 160, 90)
     assert first.shape == (160, 120, 3)
     assert red_side(first) == "top"  # Turned clockwise a quarter, as OpenCV and players show it.
+
+
+@pytest.mark.parametrize("stored, rotation", [(-90, 90), (90, 270), (180, 180)])
+def test_rotation_metadata_is_applied_as_opencv_applies_it(tmp_path, stored, rotation):
+    import cv2
+
+    landscape = np.full((120, 160, 3), 128, np.uint8)
+    landscape[:, :40] = (255, 0, 0)
+    path = write_frames(tmp_path / "phone.mp4", [landscape] * 3, rotation=stored)
+
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    try:
+        opencv_rotation = capture.get(cv2.CAP_PROP_ORIENTATION_META)
+        ok, bgr = capture.read()
+    finally:
+        capture.release()
+    _, first = next(sample_frames(path))
+
+    assert probe(path).rotation == opencv_rotation == rotation
+    assert ok and first.shape == bgr.shape
+    assert red_side(first) == red_side(bgr[..., ::-1])
+
+
+def test_the_stored_rotation_is_the_matrix_pyav_18_has_ffmpeg_write(tmp_path):
+    if not hasattr(av.video.stream.VideoStream, "set_display_rotation"):
+        pytest.skip(f"PyAV {av.__version__} cannot have FFmpeg write a display matrix (PyAV 18 can)")
+    frames = [np.zeros((64, 96, 3), np.uint8)] * 2
+    native = tmp_path / "native.mp4"
+    with av.open(str(native), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.set_display_rotation(-90)
+        for rgb in frames:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+        container.mux(stream.encode())
+
+    def track_header(path):
+        """The tkhd box's version and, for version 0, its matrix (40 bytes into the box's body)."""
+        data = path.read_bytes()
+        body = data.index(b"tkhd") + 4
+        return data[body], data[body + 40 : body + 76]
+
+    ours = track_header(write_frames(tmp_path / "ours.mp4", frames, rotation=-90))
+
+    assert ours == track_header(native)
+    assert ours != track_header(write_frames(tmp_path / "plain.mp4", frames))
+
+
+def test_write_clip_stores_a_phones_rotation(clips):
+    info = probe(clips["phone"])
+
+    assert (info.width, info.height, info.rotation) == (480, 640, 90)
+
+
+def test_rotation_is_stored_in_mp4_files_only(tmp_path):
+    with pytest.raises(ValueError, match="MP4"):
+        write_clip(tmp_path / "clip.webm", seconds=0.1, codec="libvpx-vp9", rotation=-90)
+    webm = write_clip(tmp_path / "plain.webm", seconds=0.1, size=(64, 48), faces=1, codec="libvpx-vp9")
+    with pytest.raises(ValueError, match="MP4"):
+        set_mp4_rotation(webm, -90)
 
 
 def test_a_variable_frame_rate_is_sampled_by_time(tmp_path):
