@@ -20,6 +20,7 @@ from ml.face_search import (
     windows_area,
 )
 from ml.faces import (
+    YUNET_SURE,
     BlazeFaceDetector,
     Box,
     Face,
@@ -339,3 +340,34 @@ def test_a_face_filling_a_640x480_upload_is_found_once(astronaut, blazeface, kin
 
     assert len(faces) == 1
     assert 180 <= faces[0].box.w <= 320
+
+
+def test_an_unsure_yunet_face_counts_only_when_blazeface_agrees_there():
+    # On scikit-image's coffee photo, a live frame's YuNet pass scores a 'face' in the cup under
+    # YUNET_SURE; BlazeFace, shown that place, sees none, so the default detector finds nothing.
+    coffee = gray(data.coffee())
+    alone = yunet()
+    alone.second_opinion = None
+    unsure = alone.detect(coffee, live=True)
+    assert unsure and all(face.score < YUNET_SURE for face in unsure)
+    assert yunet().detect(coffee, live=True) == []
+
+
+def test_blazeface_confirms_a_real_face_and_not_a_coffee_cup(blazeface, astronaut):
+    face = yunet().detect(astronaut)[0]
+    assert blazeface.confirms(astronaut, face)
+    # The same box where the astronaut's face is not (her suit), and the cup's 'face'.
+    assert not blazeface.confirms(astronaut, Face(Box(face.box.x, 350, face.box.w, face.box.h), 0.5))
+    assert not blazeface.confirms(gray(data.coffee()), Face(Box(149, 78, 272, 274), 0.38))
+
+
+def test_sure_yunet_faces_are_kept_without_asking_blazeface(astronaut):
+    detector = yunet()
+
+    class Refuses:
+        def confirms(self, gray, face):
+            raise AssertionError("a sure face was sent for a second opinion")
+
+    detector.second_opinion = Refuses()
+    faces = detector.detect(astronaut)
+    assert len(faces) == 1 and faces[0].score >= YUNET_SURE
