@@ -181,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-face", type=int, help="smallest face searched for, px (default: ml.face_search.MIN_FACE, "
                         "or ml.face_search.LIVE_MIN_FACE with --live)")
     parser.add_argument("--min-confidence", type=float, help="YuNet or BlazeFace confidence threshold "
-                        "(default ml.faces.YUNET_MIN_CONFIDENCE or, live, YUNET_LIVE_MIN_CONFIDENCE; "
-                        "BLAZEFACE_MIN_CONFIDENCE)")
+                        "(default ml.faces.YUNET_MIN_CONFIDENCE, BLAZEFACE_MIN_CONFIDENCE, or live "
+                        "their _LIVE_MIN_CONFIDENCE)")
     parser.add_argument("--no-second-opinion", action="store_true",
                         help="YuNet without BlazeFace's second opinion on its unsure detections (ml.faces.YUNET_SURE)")
     parser.add_argument("--threads", type=int, default=1)
@@ -203,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"model_version": classifier.version, "threads": args.threads, **search}
     for kind in chosen:
         options = {"min_confidence": args.min_confidence} if args.min_confidence else {}
+        options.update({"live_min_confidence": args.min_confidence} if args.min_confidence else {})
         if kind == "yunet":
-            options.update({"live_min_confidence": args.min_confidence} if args.min_confidence else {})
             options.update({"second_opinion": False} if args.no_second_opinion else {})
         detector = kinds[kind](**options)
         row = {"scenes": bench_scenes(detector, classifier, args.scenes, search),

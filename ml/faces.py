@@ -88,6 +88,16 @@ FRAME_SCALE = {"yunet": 1.33, "blazeface": 1.17}
 # in some tile).
 BLAZEFACE_MODEL = "face_detection_back.tflite"
 BLAZEFACE_MIN_CONFIDENCE = 0.6
+# A live frame's one pass keeps detections from 0.55: 95.4 % of the composed scenes' faces against
+# 94.2 % from 0.6; the highest score on scikit-image's face-free photos is Chelsea the cat's, 0.54.
+# (Photos keep 0.6: their whole-image pass at a large photo's coarse scale scores textures higher;
+# from 0.55 ml.bench_large's large photos had 3 more false faces.)
+BLAZEFACE_LIVE_MIN_CONFIDENCE = 0.55
+# A photo's finest level searches at most this many pixels of tiles (as YuNet's, see
+# ml.face_search.FINEST_SEARCH_PIXELS; BlazeFace's tiles overlap, so it counts them twice where
+# they do). A 2048x1536 photo busy everywhere has 108 tiles (7.1 MP) at the scale for 24 px faces;
+# within the budget, 90. ml.bench_large: see ml/README.md.
+BLAZEFACE_FINEST_BUDGET = 6_000_000
 # In a tile of a photo's finer levels (enlarged or close to full size), textures score higher: on
 # scikit-image's face-free photos tiles drew 'faces' up to 0.70 (a rocket's detail, coins, a cat),
 # while the astronaut's face scores 0.86-0.88.
@@ -365,10 +375,14 @@ class BlazeFaceDetector:
 
     name = "blazeface"
 
-    def __init__(self, *, min_confidence: float = BLAZEFACE_MIN_CONFIDENCE, model: str = BLAZEFACE_MODEL):
+    def __init__(self, *, min_confidence: float = BLAZEFACE_MIN_CONFIDENCE,
+                 live_min_confidence: float = BLAZEFACE_LIVE_MIN_CONFIDENCE, model: str = BLAZEFACE_MODEL,
+                 finest_budget: int | None = BLAZEFACE_FINEST_BUDGET):
         import tensorflow as tf
 
-        self.min_confidence = min_confidence
+        self.min_confidence = min_confidence  # Photos'; live frames' is live_min_confidence.
+        self.live_min_confidence = live_min_confidence
+        self.finest_budget = finest_budget  # None: a photo's finest level searches all its textured tiles.
         with warnings.catch_warnings():  # tf.lite.Interpreter's notice that LiteRT will replace it.
             warnings.simplefilter("ignore", UserWarning)
             self._interpreter = tf.lite.Interpreter(model_path=str(blazeface_model(model)), num_threads=1)
@@ -390,12 +404,13 @@ class BlazeFaceDetector:
         side = self.input_size
         whole = side / max(height, width, 1)
         if live:
-            return _merge(self._detect_at(gray, whole))
+            return _merge(self._detect_at(gray, whole, min_confidence=self.live_min_confidence))
         min_face = smallest_face(min_face, live)
         faces: list[Face] = []
         scales = []
         scale = min(BLAZEFACE_MAX_UPSCALE, BLAZEFACE_SMALLEST / max(1, min_face))
-        while scale > whole:
+        # A level within BLAZEFACE_LEVEL_STEP / 2 of the whole-image pass adds little beside it.
+        while scale > whole * BLAZEFACE_LEVEL_STEP / 2:
             scales.append(scale)
             scale /= BLAZEFACE_LEVEL_STEP
         scales.append(whole)
@@ -405,17 +420,32 @@ class BlazeFaceDetector:
                 continue
             smallest = round(BLAZEFACE_SMALLEST / scale)
             grid = _TextureGrid(gray, smallest, [face.box.as_tuple() for face in faces])
-            tile, step = side / scale, BLAZEFACE_TILE_STEP * side / scale
-            ys = _tile_starts(height, tile, step)
-            xs = _tile_starts(width, tile, step)
-            for y0 in ys:
-                for x0 in xs:
-                    x1, y1 = min(width, math.ceil(x0 + tile)), min(height, math.ceil(y0 + tile))
-                    if grid.has_contrast(x0, y0, x1, y1):
-                        faces += self._detect_at(gray, scale, (int(x0), int(y0), x1, y1),
-                                                 min_confidence=max(self.min_confidence, BLAZEFACE_TILE_MIN_CONFIDENCE),
-                                                 sizes=(0.8 * smallest, (1 - BLAZEFACE_TILE_STEP) * tile))
+            tiles = self._textured_tiles(grid, scale)
+            budget = self.finest_budget if scale == scales[0] else None
+            if budget and len(tiles) * side * side > budget:
+                # As YuNet's finest pass (ml.face_search.gated_windows): the level is searched at
+                # the scale whose textured tiles fit the budget; its faces are then those a bit larger.
+                scale *= math.sqrt(budget / (len(tiles) * side * side))
+                if scale <= whole:
+                    continue
+                tiles = self._textured_tiles(grid, scale)
+            tile = side / scale
+            for window in tiles:
+                faces += self._detect_at(gray, scale, window,
+                                         min_confidence=max(self.min_confidence, BLAZEFACE_TILE_MIN_CONFIDENCE),
+                                         sizes=(0.8 * smallest, (1 - BLAZEFACE_TILE_STEP) * tile))
         return _merge(faces)
+
+    def _textured_tiles(self, grid: _TextureGrid, scale: float) -> list[tuple[int, int, int, int]]:
+        """The overlapping tiles (one input each at ``scale``) of a level that have a face's contrast."""
+        tile, step = self.input_size / scale, BLAZEFACE_TILE_STEP * self.input_size / scale
+        tiles = []
+        for y0 in _tile_starts(grid.height, tile, step):
+            for x0 in _tile_starts(grid.width, tile, step):
+                x1, y1 = min(grid.width, math.ceil(x0 + tile)), min(grid.height, math.ceil(y0 + tile))
+                if grid.has_contrast(x0, y0, x1, y1):
+                    tiles.append((int(x0), int(y0), x1, y1))
+        return tiles
 
     def confirms(self, gray: np.ndarray, face: Face, *, min_score: float = SECOND_OPINION_MIN_SCORE) -> bool:
         """Whether BlazeFace, shown ``face``'s surroundings (a square of SECOND_OPINION_CONTEXT

@@ -20,6 +20,7 @@ from ml.face_search import (
     windows_area,
 )
 from ml.faces import (
+    BLAZEFACE_FINEST_BUDGET,
     YUNET_SURE,
     BlazeFaceDetector,
     Box,
@@ -236,6 +237,27 @@ def test_a_photo_busy_everywhere_has_its_finest_pass_searched_within_the_budget(
     assert windows_area(windows) * scale**2 <= 1.1 * FINEST_SEARCH_PIXELS
     # Within the budget nothing changes.
     assert gated_windows(busy[:600, :800], finest, budget=FINEST_SEARCH_PIXELS)[0] == finest.scale
+
+
+
+def test_blazeface_searches_a_busy_photos_finest_level_within_its_budget():
+    busy = np.random.default_rng(0).integers(0, 256, (1536, 2048), dtype=np.uint8)
+
+    def finest_tiles(detector):
+        searched = []
+        detector._detect_at = lambda gray, scale, window=None, **options: searched.append((scale, window)) or []
+        detector.detect(busy)
+        finest = max(scale for scale, window in searched if window)
+        return finest, sum(1 for scale, window in searched if window and scale == finest)
+
+    unbounded_scale, unbounded_tiles = finest_tiles(BlazeFaceDetector(finest_budget=None))
+    budgeted_scale, budgeted_tiles = finest_tiles(BlazeFaceDetector())
+    # Unbounded, the finest level is scaled for 24 px faces and tiled whole, past the budget;
+    # within it, the level is searched at a coarser scale, its tiles adding up to the budget.
+    assert unbounded_scale == pytest.approx(26 / 24)
+    assert unbounded_tiles * 256 * 256 > BLAZEFACE_FINEST_BUDGET
+    assert budgeted_scale < unbounded_scale
+    assert budgeted_tiles * 256 * 256 <= 1.1 * BLAZEFACE_FINEST_BUDGET
 
 
 def test_the_gate_searches_only_around_a_textured_patch():
