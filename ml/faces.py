@@ -38,6 +38,7 @@ import numpy as np
 
 from ml.face_search import (
     FINEST_SEARCH_PIXELS,
+    WHOLE_SEARCH_PIXELS,
     _TextureGrid,
     gated_windows,
     search_plan,
@@ -88,10 +89,11 @@ FRAME_SCALE = {"yunet": 1.33, "blazeface": 1.17}
 # in some tile).
 BLAZEFACE_MODEL = "face_detection_back.tflite"
 BLAZEFACE_MIN_CONFIDENCE = 0.6
-# A live frame's one pass keeps detections from 0.55: 95.4 % of the composed scenes' faces against
+# A live frame's one pass keeps detections from 0.55: 95.0 % of the composed scenes' faces against
 # 94.2 % from 0.6; the highest score on scikit-image's face-free photos is Chelsea the cat's, 0.54.
-# (Photos keep 0.6: their whole-image pass at a large photo's coarse scale scores textures higher;
-# from 0.55 ml.bench_large's large photos had 3 more false faces.)
+# So does the whole-image pass of a photo of up to WHOLE_SEARCH_PIXELS; larger photos keep 0.6:
+# shrunk to one input, their textures score higher (from 0.55 ml.bench_large's 2048 px photos had
+# 3 more false faces).
 BLAZEFACE_LIVE_MIN_CONFIDENCE = 0.55
 # A photo's finest level searches at most this many pixels of tiles (as YuNet's, see
 # ml.face_search.FINEST_SEARCH_PIXELS; BlazeFace's tiles overlap, so it counts them twice where
@@ -416,7 +418,10 @@ class BlazeFaceDetector:
         scales.append(whole)
         for scale in reversed(scales):  # Coarsest first: finer levels skip what is already found.
             if scale == whole:
-                faces += self._detect_at(gray, scale)
+                # A photo small enough to be searched whole (ml.face_search.WHOLE_SEARCH_PIXELS)
+                # is shrunk as little as a live frame and keeps faces from the live floor too.
+                small = height * width <= WHOLE_SEARCH_PIXELS
+                faces += self._detect_at(gray, scale, min_confidence=self.live_min_confidence if small else None)
                 continue
             smallest = round(BLAZEFACE_SMALLEST / scale)
             grid = _TextureGrid(gray, smallest, [face.box.as_tuple() for face in faces])

@@ -179,3 +179,13 @@ def test_it_has_secure_defaults_when_debug_is_off(monkeypatch):
     assert s.SECURE_HSTS_SECONDS > 0
     assert "django.middleware.csrf.CsrfViewMiddleware" in s.MIDDLEWARE
     assert s.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_each_test_run_keeps_its_cache_keys_apart_from_other_runs(settings):
+    # Throttle counters a previous run left in the same Redis must not answer this run's
+    # requests (user ids start again at 1 in every new test database).
+    import os
+
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    assert prefix.startswith("test-") and len(prefix) > len("test-")
+    assert os.environ["STRESSDETECTOR_TEST_RUN"] == prefix  # Inherited by the worker the suite starts.
