@@ -71,7 +71,7 @@ class TrendBucketSerializer(serializers.Serializer):
     live_frames = serializers.IntegerField(help_text="Frames those sessions analysed.")
     live_mean_stress = serializers.FloatField(allow_null=True, help_text="Mean stress over every face the sessions saw.")
     live_peak_stress = serializers.FloatField(allow_null=True, help_text="The sessions' highest stress.")
-    videos = serializers.IntegerField(help_text="Analysed videos in which someone was found, by upload day.")
+    videos = serializers.IntegerField(help_text="Analysed videos with a stress reading (a sample that counts), by upload day.")
     video_mean_stress = serializers.FloatField(allow_null=True, help_text="The mean of the videos' mean stress.")
     video_peak_stress = serializers.FloatField(allow_null=True, help_text="The highest stress of anyone in those videos.")
 

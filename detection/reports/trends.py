@@ -3,7 +3,7 @@ reports page's numbers and of the API's /stats/trends/, so the two always agree.
 
 Days are the current time zone's. An analysis counts when it is done and has a stress reading (ml.headline: its
 stress is its most stressed face that counts); a live session counts on the day it started, a video on the day it
-was uploaded (when it is done and found someone).
+was uploaded (when it is done and has a stress reading: ml.headline, over its people's samples that count).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class TrendBucket:
     live_faces: int = 0
     live_stress_sum: float = 0.0
     live_peak_stress: float | None = None
-    videos: int = 0  # Analysed videos in which someone was found, by the day they were uploaded.
+    videos: int = 0  # Analysed videos with a stress reading, by the day they were uploaded.
     video_stress_sum: float = 0.0
     video_peak_stress: float | None = None
 
@@ -173,7 +173,7 @@ def _live_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
 
 def _video_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
     low, high = _between(start, end)
-    videos = Video.objects.filter(owner=owner, status=Video.Status.DONE, person_count__gt=0, created_at__gte=low, created_at__lt=high)
+    videos = Video.objects.filter(owner=owner, status=Video.Status.DONE, stress__isnull=False, created_at__gte=low, created_at__lt=high)
     return (
         videos.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
