@@ -18,7 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from detection.api.errors import PayloadTooLarge, upload_error
+from detection.api.errors import PayloadTooLarge, query_error, upload_error
 from detection.core.presentation import counts_for_headline, headline_rule
 from detection.models import Video, VideoFace
 from detection.videos import selectors
@@ -128,7 +128,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     def _filters(self) -> dict:
         form = VideoFilterForm(self.request.query_params)
         if self.request.query_params and not form.is_valid():
-            raise serializers.ValidationError(form.errors)
+            raise query_error(form)
         return form.selector_filters()
 
     def get_queryset(self):
