@@ -15,7 +15,7 @@ from detection.analyses.inference import analyze_video_frame
 from detection.models import Video, VideoFace
 from detection.videos.services import video_run
 from ml.emotions import stress_score
-from tests.detection.videos.conftest import probabilities_for
+from tests.detection.conftest import probabilities_for
 
 migration = importlib.import_module("detection.migrations.0008_videoface_detection_score")
 
