@@ -269,7 +269,9 @@ class Video(models.Model):
     person_count = models.PositiveIntegerField(default=0)
     persons = models.JSONField(default=list, blank=True)  # ml.video_analysis.person_summaries()
     dominant_emotion = models.CharField(max_length=16, choices=EMOTION_CHOICES, blank=True)
-    stress = models.FloatField(null=True, blank=True)  # The mean over every person's samples.
+    # The mean over every person's samples that count (ml.headline; ml.video_analysis.video_headline),
+    # and the highest; None when no sample counts.
+    stress = models.FloatField(null=True, blank=True)
     peak_stress = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=64, blank=True)
     detector = models.CharField(max_length=32, blank=True)
@@ -319,6 +321,9 @@ class VideoFace(models.Model):
     probabilities = models.JSONField()  # {emotion: probability} for every label in EMOTIONS.
     dominant_emotion = models.CharField(max_length=16, choices=EMOTION_CHOICES)
     stress = models.FloatField()
+    # How sure the detector is that this is a face (1.0 for faces stored before it was kept), as
+    # DetectedFace: with the confidence, it decides whether the sample counts (ml.headline).
+    detection_score = models.FloatField(default=1.0)
 
     class Meta:
         ordering = ["video", "seconds", "person"]
@@ -330,3 +335,8 @@ class VideoFace(models.Model):
 
     def __str__(self) -> str:
         return f"Person {self.person} at {self.seconds:.1f} s of video {self.video_id}"
+
+    @property
+    def confidence(self) -> float:
+        """The probability of the dominant emotion (the classifier's confidence)."""
+        return self.probabilities[self.dominant_emotion]

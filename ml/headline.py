@@ -33,6 +33,16 @@ def stress_level(score: float) -> str:
     return STRESS_LEVELS[-1][1]
 
 
+def stress_level_range(level: str) -> tuple[float, float | None]:
+    """The scores of a level: from the first (included) to the second (excluded; None for the
+    highest level), so filters select exactly the scores :func:`stress_level` names ``level``."""
+    thresholds = [threshold for threshold, _ in STRESS_LEVELS]
+    for position, (threshold, name) in enumerate(STRESS_LEVELS):
+        if name == level:
+            return threshold, (thresholds[position - 1] if position else None)
+    raise ValueError(f"No stress level {level!r}: choose one of {[name for _, name in STRESS_LEVELS]}")
+
+
 def stress_percent(score: float | None) -> str:
     """The one stress unit users see: a whole percentage, 0% calm to 100% highly stressed."""
     return "–" if score is None else f"{round(score * 100)}%"

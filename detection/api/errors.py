@@ -6,9 +6,11 @@ gives the two upload refusals their own status codes (413 and 415).
 
 from __future__ import annotations
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms import Form
 from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from detection.analyses.services import UNSUPPORTED_IMAGE, UPLOAD_TOO_LARGE
@@ -36,3 +38,11 @@ def upload_error(error: DjangoValidationError, *, field: str) -> exceptions.APIE
     if UNSUPPORTED_IMAGE in codes:
         return exceptions.UnsupportedMediaType("", detail=message)
     return exceptions.ValidationError({field: error.messages})
+
+
+def query_error(form: Form) -> exceptions.ValidationError:
+    """The 400 for a list's invalid filters (read by a Django form): each field with its
+    messages, and ``non_field_errors`` (not Django's ``__all__``) for the query as a whole."""
+    errors = {api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name: messages
+              for name, messages in form.errors.items()}
+    return exceptions.ValidationError(errors)

@@ -1,4 +1,4 @@
-"""GET /api/v1/stats/trends/: the caller's analyses and live sessions per day or week, from the
+"""GET /api/v1/stats/trends/: the caller's analyses, live sessions and videos per day or week, from the
 same selector as the reports page (detection.reports.trends), so the numbers are the same."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class TrendsQuerySerializer(_PeriodFieldsMixin, serializers.Serializer):
 EmotionCountsSerializer = type(
     "EmotionCountsSerializer",
     (serializers.Serializer,),
-    {label: serializers.IntegerField(help_text=f"Analysed images {label} dominated.") for label in EMOTIONS},
+    {label: serializers.IntegerField(help_text=f"How many {label} dominated.") for label in EMOTIONS},
 )
 
 
@@ -71,7 +71,8 @@ class TrendBucketSerializer(serializers.Serializer):
     live_frames = serializers.IntegerField(help_text="Frames those sessions analysed.")
     live_mean_stress = serializers.FloatField(allow_null=True, help_text="Mean stress over every face the sessions saw.")
     live_peak_stress = serializers.FloatField(allow_null=True, help_text="The sessions' highest stress.")
-    videos = serializers.IntegerField(help_text="Analysed videos in which someone was found, by upload day.")
+    videos = serializers.IntegerField(help_text="Analysed videos with a stress reading (a sample that counts), by upload day.")
+    video_emotion_counts = EmotionCountsSerializer(help_text="Those videos per dominant emotion (of their samples that count).")
     video_mean_stress = serializers.FloatField(allow_null=True, help_text="The mean of the videos' mean stress.")
     video_peak_stress = serializers.FloatField(allow_null=True, help_text="The highest stress of anyone in those videos.")
 

@@ -9,7 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -17,10 +18,20 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from detection.api.errors import PayloadTooLarge, upload_error
+from detection.api.errors import PayloadTooLarge, query_error, upload_error
+from detection.core.presentation import counts_for_headline, headline_rule
 from detection.models import Video, VideoFace
 from detection.videos import selectors
-from detection.videos.services import VideoRateLimitError, video_cancel, video_create, video_delete, video_person_rows
+from detection.videos.forms import VideoFilterForm
+from detection.videos.services import (
+    VideoRateLimitError,
+    video_cancel,
+    video_create,
+    video_delete,
+    video_person_rows,
+)
+from ml.emotions import EMOTIONS
+from ml.headline import STRESS_LEVELS, stress_percent
 from ml.video import MAX_SAMPLES_PER_SECOND
 from ml.video_analysis import rows_to_csv
 
@@ -64,13 +75,22 @@ class VideoDetailSerializer(VideoSerializer):
 
 class VideoFaceSerializer(serializers.ModelSerializer):
     box = serializers.SerializerMethodField()
+    confidence = serializers.FloatField(read_only=True, help_text="The probability of the dominant emotion.")
+    counts_for_headline = serializers.SerializerMethodField(
+        help_text="Whether the sample decides the person's and the video's stress and dominant emotion: false when the detector "
+        "or the classifier is unsure (see the home page, 'How a result is read')."
+    )
 
     class Meta:
         model = VideoFace
-        fields = ["seconds", "person", "box", "dominant_emotion", "stress", "probabilities"]
+        fields = ["seconds", "person", "box", "dominant_emotion", "confidence", "stress", "detection_score", "counts_for_headline",
+                  "probabilities"]
 
     def get_box(self, face: VideoFace) -> dict[str, int]:
         return {"x": face.x, "y": face.y, "w": face.w, "h": face.h}
+
+    def get_counts_for_headline(self, face: VideoFace) -> bool:
+        return counts_for_headline(face)
 
 
 class VideoCreateSerializer(serializers.Serializer):
@@ -78,10 +98,26 @@ class VideoCreateSerializer(serializers.Serializer):
     samples_per_second = serializers.FloatField(required=False, min_value=0.2, max_value=MAX_SAMPLES_PER_SECOND)
 
 
-@extend_schema_view(create=extend_schema(request={"multipart/form-data": VideoCreateSerializer}, responses={202: VideoDetailSerializer}))
+FILTER_PARAMETERS = [
+    OpenApiParameter("status", str, enum=Video.Status.values, description="Only videos with this status."),
+    OpenApiParameter("emotion", str, enum=list(EMOTIONS), description="Only videos this emotion dominated (of the samples that count)."),
+    OpenApiParameter("stress_level", str, enum=[level for _, level in reversed(STRESS_LEVELS)],
+                     description="Only videos whose stress has this level ("
+                     + ", ".join(f"{level} from {stress_percent(threshold)}" for threshold, level in reversed(STRESS_LEVELS))
+                     + "); a video without a stress reading has none."),
+    OpenApiParameter("created_from", OpenApiTypes.DATE, description="Uploaded on or after this day (YYYY-MM-DD)."),
+    OpenApiParameter("created_to", OpenApiTypes.DATE, description="Uploaded on or before this day (YYYY-MM-DD)."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=FILTER_PARAMETERS),
+    create=extend_schema(request={"multipart/form-data": VideoCreateSerializer}, responses={202: VideoDetailSerializer}),
+)
 @method_decorator(login_not_required, name="dispatch")
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
-    """Your recorded videos, newest first. Upload one as multipart ``file`` (MP4, WebM, MOV or AVI)
+    """Your recorded videos, newest first. Filter the list with status, emotion, stress_level,
+    created_from and created_to (dates as YYYY-MM-DD). Upload one as multipart ``file`` (MP4, WebM, MOV or AVI)
     with an optional ``samples_per_second``: the answer is 202 with the pending video; poll its url
     until its status is done, failed or cancelled. The detail lists the people found; its links
     give the per-frame results as CSV and JSON."""
@@ -89,7 +125,15 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     parser_classes = [MultiPartParser]
     lookup_value_converter = "int"
 
+    def _filters(self) -> dict:
+        form = VideoFilterForm(self.request.query_params)
+        if self.request.query_params and not form.is_valid():
+            raise query_error(form)
+        return form.selector_filters()
+
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.video_list(owner=self.request.user, **self._filters())
         return selectors.video_list(owner=self.request.user)
 
     def get_serializer_class(self):
@@ -135,7 +179,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         """One row per sampled frame and person (time, person, box, the seven probabilities with
         ``fer``'s column names, dominant, stress)."""
         video = self.get_object()
-        response = StreamingHttpResponse(rows_to_csv(video_person_rows(video)), content_type="text/csv")
+        response = StreamingHttpResponse(rows_to_csv(video_person_rows(video), **headline_rule()), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="stress-detector-video-{video.pk}.csv"'
         return response
 

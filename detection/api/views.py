@@ -30,7 +30,7 @@ from detection.analyses.services import (
     analysis_create,
     analysis_delete,
 )
-from detection.api.errors import PayloadTooLarge, upload_error
+from detection.api.errors import PayloadTooLarge, query_error, upload_error
 from detection.api.serializers import AnalysisCreateSerializer, AnalysisDetailSerializer, AnalysisSerializer
 from detection.models import Analysis
 from ml.emotions import EMOTIONS
@@ -79,7 +79,7 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
     def _filters(self) -> dict:
         form = HistoryFilterForm(self.request.query_params)
         if self.request.query_params and not form.is_valid():
-            raise serializers.ValidationError(form.errors)
+            raise query_error(form)
         return form.selector_filters()
 
     def get_queryset(self):

@@ -18,7 +18,7 @@ def created_between(rows: QuerySet, created_from: dt.date | None, created_to: dt
     be None), in the current time zone."""
     if created_from:
         rows = rows.filter(created_at__gte=start_of_day(created_from))
-    if created_to:
+    if created_to and created_to < dt.date.max:  # The calendar's last day has no next day: no upper bound.
         rows = rows.filter(created_at__lt=start_of_day(created_to + dt.timedelta(days=1)))
     return rows
 

@@ -42,10 +42,16 @@ def is_uncertain(confidence: float | None) -> bool:
     return confidence is None or confidence < uncertain_below()
 
 
+def headline_rule() -> dict[str, float]:
+    """ml.headline's thresholds as configured (keyword arguments for its functions and for
+    ml.video_analysis'): the detector's score as shipped, the confidence from the settings."""
+    return {"min_confidence": uncertain_below()}
+
+
 def counts_for_headline(face) -> bool:
-    """ml.headline's rule with the configured confidence: whether a stored face may decide its
-    image's stress and dominant emotion."""
-    return headline.counts_for_headline(face, min_confidence=uncertain_below())
+    """ml.headline's rule with the configured confidence: whether a stored face (or a video's
+    sample) may decide its image's (or video's) stress and dominant emotion."""
+    return headline.counts_for_headline(face, **headline_rule())
 
 
 def analysis_headline_face(faces: Iterable[FaceT]) -> FaceT | None:

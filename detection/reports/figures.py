@@ -13,7 +13,8 @@ from detection.alerts.selectors import alert_list
 from detection.analyses import selectors
 from detection.core.dates import start_of_day
 from detection.live.selectors import live_session_list
-from detection.models import Analysis
+from detection.models import Analysis, Video
+from detection.videos.selectors import video_list
 
 
 def period_days(*, since: dt.date, days: int) -> list[str]:
@@ -38,11 +39,14 @@ def _period_figures(*, owner: User, start: dt.date, end: dt.date) -> dict:
     alerts = alert_list(owner=owner).filter(
         created_at__gte=start_of_day(start), created_at__lt=start_of_day(end + dt.timedelta(days=1))
     )
+    # Videos as the trends count them: analysed, with a stress reading (ml.headline).
+    videos = video_list(owner=owner, status=Video.Status.DONE, created_from=start, created_to=end).filter(stress__isnull=False)
     return {
         "images": totals["images"],
         "mean_stress": totals["mean_stress"],
         "top_emotion": top["dominant_emotion"] if top else "",
         "live_sessions": live_session_list(owner=owner, started_from=start, started_to=end).count(),
+        "videos": videos.count(),
         "alerts": alerts.count(),
     }
 
@@ -54,7 +58,7 @@ def report_headline(*, owner: User, since: dt.date, days: int) -> dict:
     current = _period_figures(owner=owner, start=since, end=since + dt.timedelta(days=days - 1))
     previous = _period_figures(owner=owner, start=since - dt.timedelta(days=days), end=since - dt.timedelta(days=1))
     changes = {}
-    for key in ("images", "live_sessions", "alerts"):
+    for key in ("images", "live_sessions", "videos", "alerts"):
         changes[key] = current[key] - previous[key]
     if current["mean_stress"] is not None and previous["mean_stress"] is not None:
         changes["mean_stress_points"] = round((current["mean_stress"] - previous["mean_stress"]) * 100)

@@ -23,17 +23,19 @@ def report_bucket(days: int) -> str:
 
 def report_series(*, owner: User, since: dt.date, bucket: str) -> dict:
     """The reports page's charts, one point per bucket (its first day, ISO), empty ones too:
-    ``stress`` ``{"date", "mean_stress", "live_mean_stress", "analyses", "live_sessions"}`` (None
-    where there is no data, so charts leave a gap), ``shares`` per bucket with analyses, and
-    ``totals`` per emotion."""
+    ``stress`` ``{"date", "mean_stress", "live_mean_stress", "video_mean_stress", "analyses",
+    "live_sessions", "videos"}`` (None where there is no data, so charts leave a gap), ``shares``
+    per bucket with analyses, ``totals`` (analyses) and ``video_totals`` (videos) per emotion."""
     buckets = trends_list(owner=owner, date_from=since, date_to=max(since, timezone.localdate()), bucket=bucket)
     live = [None if point.live_mean_stress is None else round(point.live_mean_stress, 4) for point in buckets]
+    total = trends_total(buckets)
     return {
         "bucket": bucket,
         "days": [point.start.isoformat() for point in buckets],
         "stress": [
             {"date": point.start.isoformat(), "mean_stress": point.mean_stress, "live_mean_stress": live_stress,
-             "analyses": point.analyses, "live_sessions": point.live_sessions}
+             "video_mean_stress": point.video_mean_stress, "analyses": point.analyses, "live_sessions": point.live_sessions,
+             "videos": point.videos}
             for point, live_stress in zip(buckets, live, strict=True)
         ],
         "shares": [
@@ -41,7 +43,8 @@ def report_series(*, owner: User, since: dt.date, bucket: str) -> dict:
             for point in buckets
             if point.analyses
         ],
-        "totals": trends_total(buckets).emotion_counts,
+        "totals": total.emotion_counts,
+        "video_totals": total.video_emotion_counts,
     }
 
 
@@ -85,3 +88,11 @@ def live_session_summary(*, owner: User, since: dt.date) -> dict:
         "mean_stress": total.live_mean_stress,
         "peak_stress": total.live_peak_stress,
     }
+
+
+def video_summary(*, owner: User, since: dt.date) -> dict:
+    """For reports: the owner's analysed videos since ``since`` that have a stress reading (as the
+    trends count them): how many, the mean of their stress and the highest stress of anyone in
+    them (from detection.reports.trends, like the API's trends)."""
+    total = trends_total(trends_list(owner=owner, date_from=since, date_to=max(since, timezone.localdate())))
+    return {"videos": total.videos, "mean_stress": total.video_mean_stress, "peak_stress": total.video_peak_stress}

@@ -3,7 +3,7 @@ reports page's numbers and of the API's /stats/trends/, so the two always agree.
 
 Days are the current time zone's. An analysis counts when it is done and has a stress reading (ml.headline: its
 stress is its most stressed face that counts); a live session counts on the day it started, a video on the day it
-was uploaded (when it is done and found someone).
+was uploaded (when it is done and has a stress reading: ml.headline, over its people's samples that count).
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ class TrendBucket:
     live_faces: int = 0
     live_stress_sum: float = 0.0
     live_peak_stress: float | None = None
-    videos: int = 0  # Analysed videos in which someone was found, by the day they were uploaded.
+    videos: int = 0  # Analysed videos with a stress reading, by the day they were uploaded.
+    video_emotion_counts: dict[str, int] = field(default_factory=_no_emotions)  # videos each emotion dominated
     video_stress_sum: float = 0.0
     video_peak_stress: float | None = None
 
@@ -78,6 +79,8 @@ class TrendBucket:
         self.live_stress_sum += other.live_stress_sum
         self.live_peak_stress = _max(self.live_peak_stress, other.live_peak_stress)
         self.videos += other.videos
+        for label, count in other.video_emotion_counts.items():
+            self.video_emotion_counts[label] += count
         self.video_stress_sum += other.video_stress_sum
         self.video_peak_stress = _max(self.video_peak_stress, other.video_peak_stress)
 
@@ -109,7 +112,11 @@ def trends_list(*, owner: User, date_from: dt.date, date_to: dt.date, bucket: st
         point.live_peak_stress = row["peak"] if point.live_faces else None
     for row in _video_rows(owner, date_from, date_to):
         point = days[row["day"]]
-        point.videos, point.video_stress_sum, point.video_peak_stress = row["count"], row["stress_sum"] or 0.0, row["peak"]
+        point.videos += row["count"]
+        if row["dominant_emotion"] in point.video_emotion_counts:
+            point.video_emotion_counts[row["dominant_emotion"]] += row["count"]
+        point.video_stress_sum += row["stress_sum"] or 0.0
+        point.video_peak_stress = _max(point.video_peak_stress, row["peak"])
     if bucket == DAY:
         return list(days.values())
     groups: dict[dt.date, TrendBucket] = {}
@@ -173,10 +180,10 @@ def _live_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
 
 def _video_rows(owner: User, start: dt.date, end: dt.date) -> QuerySet:
     low, high = _between(start, end)
-    videos = Video.objects.filter(owner=owner, status=Video.Status.DONE, person_count__gt=0, created_at__gte=low, created_at__lt=high)
+    videos = Video.objects.filter(owner=owner, status=Video.Status.DONE, stress__isnull=False, created_at__gte=low, created_at__lt=high)
     return (
         videos.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
+        .values("day", "dominant_emotion")
         .annotate(count=Count("id"), stress_sum=Sum("stress"), peak=Max("peak_stress"))
         .order_by()
     )

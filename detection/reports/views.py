@@ -115,9 +115,14 @@ def reports(request: HttpRequest) -> HttpResponse:
         "since": since,
         "until": timezone.localdate(),
         "chart_data": chart_data,
-        "has_data": any(point["mean_stress"] is not None or point["live_mean_stress"] is not None for point in chart_data["stress"]),
+        # Per emotion: the analysed images and the videos it dominated.
+        "emotion_totals": [(label, chart_data["totals"][label], chart_data["video_totals"][label]) for label in EMOTIONS],
+        "has_data": any(
+            point[key] is not None for point in chart_data["stress"] for key in ("mean_stress", "live_mean_stress", "video_mean_stress")
+        ),
         "headline": report_headline(owner=request.user, since=since, days=days),
         "live_summary": selectors.live_session_summary(owner=request.user, since=since),
+        "video_summary": selectors.video_summary(owner=request.user, since=since),
         "videos": list(video_list(owner=request.user, created_from=since)[:REPORT_VIDEOS]),
         "json_export_query": urlencode({"format": "json", "created_from": since.isoformat()}),
     }
@@ -136,18 +141,26 @@ CSV_COLUMNS = [
     "image_stress_percent", "image_dominant_emotion", "face_number", "face_person", "face_x", "face_y", "face_w", "face_h",
     "face_dominant_emotion", "face_confidence_percent", "face_stress_percent", "face_detection_score_percent",
     "face_counts_for_headline", *[f"p_{label}_percent" for label in EMOTIONS],
+    # Videos' rows only (empty on an analysis'):
+    "video_id", "person_samples", "person_counted_samples", "person_seconds_on_screen", "person_peak_stress_percent",
 ]  # fmt: skip
+VIDEO_ONLY_COLUMNS = 5
 
 
 def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The user's analyses in the report's period (``days``, as on the reports page), one row
-    per face (one row with empty face columns when none)."""
+    per face (one row with empty face columns when none), then their videos uploaded in it, one
+    row per person (source ``video``): the ``image_`` columns hold the video's headline, the
+    ``face_`` and ``p_`` columns the person's summary, both from the samples that count
+    (ml.headline), and the last columns what only a video has."""
     days = _requested_period(request)
     if days is None:
         return HttpResponseBadRequest(_period_error(request), content_type="text/plain; charset=utf-8")
     since = _report_since(days)
     analyses = analysis_selectors.analysis_list_with_faces(owner=request.user, created_from=since)
+    videos = video_list(owner=request.user, created_from=since).order_by("created_at", "id")
     writer = csv.writer(_Echo())
+    no_video = [""] * VIDEO_ONLY_COLUMNS
 
     def rows():
         yield writer.writerow(CSV_COLUMNS)
@@ -166,12 +179,35 @@ def reports_export_csv(request: HttpRequest) -> StreamingHttpResponse:
                     "yes" if counts_for_headline(face) else "no",
                 ]  # fmt: skip
                 probabilities = [_percent(face.probabilities.get(label)) for label in EMOTIONS]
-                yield writer.writerow(base + box + scores + probabilities)
+                yield writer.writerow(base + box + scores + probabilities + no_video)
+        for video in videos.iterator(chunk_size=200):
+            for row in _video_csv_rows(video):
+                yield writer.writerow(row)
 
     filename = f"stress-detector-analyses-{since.isoformat()}-to-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _video_csv_rows(video) -> list[list]:
+    """A video's rows of the reports CSV: one per person (one with empty person columns when
+    nobody was found or it is not done)."""
+    base = [
+        "", video.created_at.isoformat(), "video", "", video.status, video.error, video.model_version, _percent(video.stress),
+        video.dominant_emotion,
+    ]  # fmt: skip
+    if not video.persons:
+        return [base + [""] * (len(CSV_COLUMNS) - len(base) - VIDEO_ONLY_COLUMNS) + [video.pk, "", "", "", ""]]
+    rows = []
+    for person in video.persons:
+        counted = person.get("counted_samples", person["samples"])
+        dominant = person["dominant_emotions"][0]["emotion"] if person["dominant_emotions"] else ""
+        summary = ["", person["person"], "", "", "", "", dominant, "", _percent(person["mean_stress"]), "", "yes" if counted else "no"]
+        probabilities = [_percent(person["mean_probabilities"].get(label)) for label in EMOTIONS]
+        extra = [video.pk, person["samples"], counted, person["seconds_on_screen"], _percent(person["peak_stress"])]
+        rows.append(base + summary + probabilities + extra)
+    return rows
 
 
 def _percent(value: float | None) -> str:

@@ -9,14 +9,25 @@ from django.urls import reverse
 
 from accounts.models import User
 from detection.core.dates import created_between
+from detection.core.presentation import counts_for_headline
 from detection.models import Video, VideoFace
+from ml.headline import stress_level_range
+from ml.video_analysis import PersonRow
 
 
-def video_list(*, owner: User, dominant_emotion: str = "", created_from: dt.date | None = None,
-               created_to: dt.date | None = None) -> QuerySet[Video]:
+def video_list(*, owner: User, status: str = "", dominant_emotion: str = "", stress_level: str = "",
+               created_from: dt.date | None = None, created_to: dt.date | None = None) -> QuerySet[Video]:
+    """The owner's videos, newest first, optionally filtered: by status, by dominant emotion and
+    stress level (ml.headline's levels, of the video's stress; a video without a stress reading
+    has neither), and by upload day (inclusive, in the current time zone)."""
     videos = Video.objects.filter(owner=owner)
+    if status:
+        videos = videos.filter(status=status)
     if dominant_emotion:
         videos = videos.filter(dominant_emotion=dominant_emotion)
+    if stress_level:
+        low, high = stress_level_range(stress_level)
+        videos = videos.filter(stress__gte=low) if high is None else videos.filter(stress__gte=low, stress__lt=high)
     return created_between(videos, created_from, created_to).order_by("-created_at", "-id")
 
 
@@ -31,11 +42,14 @@ def video_faces(*, video: Video) -> QuerySet[VideoFace]:
 
 def video_timeline(*, video: Video) -> dict:
     """What the result page's player and charts draw: per sample time, each person's box (in the
-    analysed copy's pixels), dominant emotion and stress; compact for long videos."""
+    analysed copy's pixels), dominant emotion, stress, and 1 when the sample counts (ml.headline:
+    0 for a face the detector or the classifier is unsure of, drawn but left out of the charts);
+    compact for long videos."""
     frames: dict[float, list] = {}
-    for seconds, person, x, y, w, h, dominant, stress in video_faces(video=video).values_list(
-            "seconds", "person", "x", "y", "w", "h", "dominant_emotion", "stress"):
-        frames.setdefault(seconds, []).append([person, x, y, w, h, dominant, stress])
+    for seconds, person, x, y, w, h, dominant, stress, probabilities, detection_score in video_faces(video=video).values_list(
+            "seconds", "person", "x", "y", "w", "h", "dominant_emotion", "stress", "probabilities", "detection_score"):
+        counts = counts_for_headline(PersonRow(seconds, person, (x, y, w, h), probabilities, detection_score))
+        frames.setdefault(seconds, []).append([person, x, y, w, h, dominant, stress, int(counts)])
     return {
         "width": video.analysis_width, "height": video.analysis_height, "interval": 1 / video.samples_per_second,
         "duration": video.duration_s, "frames": [{"t": seconds, "faces": faces} for seconds, faces in frames.items()],

@@ -28,11 +28,20 @@ from accounts.models import User
 from detection.analyses.inference import analyze_video_frame
 from detection.analyses.services import UPLOAD_TOO_LARGE
 from detection.core.dates import hourly_limit_retry_after
+from detection.core.presentation import headline_rule
 from detection.models import Video, VideoFace
 from ml.emotions import EMOTIONS
 from ml.images import encode_jpeg
 from ml.video import MAX_SAMPLES_PER_SECOND, InvalidVideoError, VideoInfo, next_sample_time, probe, sample_frames
-from ml.video_analysis import PersonRow, TrackedFrame, analyze_samples, face_from_row, person_summaries, replay_tracker
+from ml.video_analysis import (
+    PersonRow,
+    TrackedFrame,
+    analyze_samples,
+    face_from_row,
+    person_summaries,
+    replay_tracker,
+    video_headline,
+)
 from stressdetector.background import enqueue_or_log
 
 logger = logging.getLogger(__name__)
@@ -153,9 +162,9 @@ def video_run(*, video_id: int, analyse=analyze_video_frame) -> Video:
 
 def _stored_frames(video: Video) -> list[tuple[float, list]]:
     frames: dict[float, list] = {}
-    for seconds, x, y, w, h, probabilities in video.faces.order_by("seconds", "person").values_list(
-            "seconds", "x", "y", "w", "h", "probabilities"):
-        frames.setdefault(seconds, []).append(face_from_row({"x": x, "y": y, "w": w, "h": h}, probabilities))
+    for seconds, x, y, w, h, probabilities, detection_score in video.faces.order_by("seconds", "person").values_list(
+            "seconds", "x", "y", "w", "h", "probabilities", "detection_score"):
+        frames.setdefault(seconds, []).append(face_from_row({"x": x, "y": y, "w": w, "h": h}, probabilities, detection_score))
     return sorted(frames.items())
 
 
@@ -180,7 +189,8 @@ def _store_chunk(video: Video, chunk: list[TrackedFrame], *, until_s: float) -> 
         VideoFace(video=video, seconds=frame.seconds, person=tracked.person, x=max(0, tracked.face.box.x),
                   y=max(0, tracked.face.box.y), w=tracked.face.box.w, h=tracked.face.box.h,
                   probabilities={label: round(tracked.face.probabilities[label], 4) for label in EMOTIONS},
-                  dominant_emotion=tracked.face.dominant, stress=round(min(1.0, max(0.0, tracked.face.stress)), 4))
+                  dominant_emotion=tracked.face.dominant, stress=round(min(1.0, max(0.0, tracked.face.stress)), 4),
+                  detection_score=round(tracked.face.detection_score, 4))
         for frame in chunk for tracked in frame.faces
     ]
     with transaction.atomic():
@@ -197,26 +207,31 @@ def _store_chunk(video: Video, chunk: list[TrackedFrame], *, until_s: float) -> 
 
 
 def video_person_rows(video: Video) -> list[PersonRow]:
-    return [PersonRow(seconds, person, (x, y, w, h), probabilities) for seconds, person, x, y, w, h, probabilities in
-            video.faces.order_by("seconds", "person").values_list("seconds", "person", "x", "y", "w", "h", "probabilities")]
+    return [PersonRow(seconds, person, (x, y, w, h), probabilities, detection_score)
+            for seconds, person, x, y, w, h, probabilities, detection_score in video.faces.order_by("seconds", "person").values_list(
+                "seconds", "person", "x", "y", "w", "h", "probabilities", "detection_score")]
+
+
+def video_summary_fields(video: Video) -> dict:
+    """A video's people and headline from its stored faces: ``persons`` (per-person summaries),
+    ``person_count``, ``stress``, ``peak_stress`` and ``dominant_emotion``. Samples the detector or
+    the classifier is unsure of are stored and shown, but decide nothing (ml.headline, with the
+    configured confidence, as for analyses)."""
+    rows = video_person_rows(video)
+    persons = person_summaries(rows, interval_s=1 / video.samples_per_second, **headline_rule())
+    return {"persons": persons, "person_count": len(persons), **video_headline(rows, **headline_rule())}
 
 
 def _video_finish(video: Video) -> Video:
     from ml.pipeline import get_analyzer
 
-    rows = video_person_rows(video)
-    summaries = person_summaries(rows, interval_s=1 / video.samples_per_second)
+    fields = video_summary_fields(video)
     video.refresh_from_db()
     if video.status == Video.Status.CANCELLED:
         return video
     analyzer = get_analyzer(settings.ML_WEIGHTS_DIR or None)
-    stresses = [row.stress for row in rows]
-    means = {label: sum(row.probabilities[label] for row in rows) for label in EMOTIONS}
-    video.persons = summaries
-    video.person_count = len(summaries)
-    video.stress = round(sum(stresses) / len(stresses), 4) if stresses else None
-    video.peak_stress = round(max(stresses), 4) if stresses else None
-    video.dominant_emotion = max(means, key=means.__getitem__) if rows else ""
+    for name, value in fields.items():
+        setattr(video, name, value)
     video.model_version, video.detector = analyzer.classifier.version, analyzer.detector.name
     video.status = Video.Status.DONE
     video.finished_at = timezone.now()

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from detection.core.presentation import uncertain_below
 from detection.models import Video
 from detection.videos import selectors
 from detection.videos.forms import VideoUploadForm
@@ -51,7 +52,7 @@ def video_upload(request: HttpRequest) -> HttpResponse:
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     video = _get_video_or_404(request, video_id)
     return render(request, "detection/video_detail.html", {"video": video, "status": video_status_data(video),
-                                                         "links": selectors.video_links(video)})
+                                                         "links": selectors.video_links(video), "uncertain_below": uncertain_below()})
 
 
 def video_status_data(video: Video) -> dict:

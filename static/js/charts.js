@@ -43,7 +43,7 @@ export function probabilityBarChart(canvas, probabilities) {
   }));
 }
 
-// Mean stress (0..1) of images, and of live sessions where there are any, over every bucket
+// Mean stress (0..1) of images, and of live sessions and videos where there are any, over every bucket
 // in `days` (each bucket's first day, ISO; `bucket` is "day", "week" or "month"): a bucket
 // without data is a gap in the line, not a straight segment across it.
 export function stressLineChart(canvas, days, points, bucket = "day") {
@@ -61,9 +61,9 @@ export function stressLineChart(canvas, days, points, bucket = "day") {
     tension: 0.25,
   });
   const datasets = [line("Images", "mean_stress", [])];
-  if (points.some((point) => point.live_mean_stress !== null && point.live_mean_stress !== undefined)) {
-    datasets.push(line("Live sessions", "live_mean_stress", [6, 4]));
-  }
+  const has = (key) => points.some((point) => point[key] !== null && point[key] !== undefined);
+  if (has("live_mean_stress")) datasets.push(line("Live sessions", "live_mean_stress", [6, 4]));
+  if (has("video_mean_stress")) datasets.push(line("Videos", "video_mean_stress", [2, 3]));
   return track(new window.Chart(canvas, {
     type: "line",
     data: { labels: days.map((day) => formatBucket(day, bucket)), datasets },

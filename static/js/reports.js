@@ -1,4 +1,4 @@
-// The reports page: mean stress (images and live sessions) and the share of each dominant
+// The reports page: mean stress (images, live sessions and videos) and the share of each dominant
 // emotion per day, week or month, and the print button (print.css lays the page out for paper or PDF).
 import { emotionSharesChart, stressLineChart } from "./charts.js";
 

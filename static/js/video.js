@@ -1,7 +1,8 @@
 // The video result page: while the job runs, poll its progress (percent, time left) and offer
 // Cancel; once stored results exist, draw each face's box and person number over the player in
 // sync with playback (on a canvas, from the stored results), one stress line per person and an
-// emotion timeline; a click on either chart seeks the video.
+// emotion timeline; a click on either chart seeks the video. A sample that does not count
+// (ml.headline: the detector or the classifier is unsure) is drawn dashed and left out of the charts.
 import { EMOTIONS, emotionColour, emotionLabel } from "./emotions.js";
 import { LINE_LEGEND } from "./charts.js";
 import { percent } from "./format.js";
@@ -94,12 +95,15 @@ function drawOverlay() {
   // The picture fills the element's width; the boxes are in the analysed copy's pixels.
   const scale = width / timeline.width;
   const top = (height - timeline.height * scale) / 2;
-  for (const [person, x, y, w, h, dominant, stress] of frame.faces) {
+  for (const [person, x, y, w, h, dominant, stress, counts] of frame.faces) {
     const colour = personColour(person);
     context.strokeStyle = colour;
     context.lineWidth = 3;
+    // A face the detector or the classifier is unsure of is shown, dashed, but decides nothing.
+    context.setLineDash(counts ? [] : [6, 4]);
     context.strokeRect(x * scale, top + y * scale, w * scale, h * scale);
-    const label = `${person} · ${dominant} · ${percent(stress)}`;
+    context.setLineDash([]);
+    const label = counts ? `${person} · ${dominant} · ${percent(stress)}` : `${person} · uncertain (${dominant}?)`;
     context.font = "bold 14px system-ui, sans-serif";
     const labelWidth = context.measureText(label).width + 8;
     context.fillStyle = colour;
@@ -143,7 +147,7 @@ function drawCharts() {
       datasets: people.map((person) => ({
         label: `Person ${person}`,
         data: timeline.frames.flatMap((frame) =>
-          frame.faces.filter((face) => face[0] === person).map((face) => ({ x: frame.t, y: face[6] }))),
+          frame.faces.filter((face) => face[0] === person && face[7]).map((face) => ({ x: frame.t, y: face[6] }))),
         borderColor: personColour(person),
         backgroundColor: personColour(person),
         pointRadius: 0,
@@ -170,7 +174,7 @@ function drawCharts() {
       datasets: EMOTIONS.map((emotion) => ({
         label: emotionLabel(emotion),
         data: timeline.frames.flatMap((frame) =>
-          frame.faces.filter((face) => face[5] === emotion).map((face) => ({ x: frame.t, y: face[0] }))),
+          frame.faces.filter((face) => face[5] === emotion && face[7]).map((face) => ({ x: frame.t, y: face[0] }))),
         backgroundColor: emotionColour(emotion, 0.9),
         pointStyle: "rect",
         pointRadius: 5,

@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "detection.models.Analysis.Status",
         "AlertStatusEnum": "detection.models.Alert.Status",
+        "VideoStatusEnum": "detection.models.Video.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -19,7 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from detection.models import Analysis, DetectedFace
+from detection.models import Analysis, DetectedFace, Video
 from ml.emotions import EMOTIONS
 
 # The centre of the astronaut's face in skimage.data.astronaut() (512x512).
@@ -120,6 +120,42 @@ def make_analysis(astronaut_jpeg) -> Callable[..., Analysis]:
                 dominant_emotion=dominant, confidence=0.7, stress=stress,
             )  # fmt: skip
         return analysis
+
+    return make
+
+
+def probabilities_for(dominant: str, confidence: float) -> dict[str, float]:
+    """Seven probabilities summing to 1 whose most likely emotion is ``dominant`` at ``confidence``."""
+    rest = round((1 - confidence) / (len(EMOTIONS) - 1), 4)
+    return {label: confidence if label == dominant else rest for label in EMOTIONS}
+
+
+@pytest.fixture
+def make_video():
+    """A video stored directly in the database, with its faces and the headline the job would
+    give them (``video_summary_fields``), without a file or the model. ``samples`` are
+    ``(seconds, person, dominant, confidence, detection_score)``."""
+    from django.utils import timezone
+
+    from detection.models import VideoFace
+    from detection.videos.services import video_summary_fields
+    from ml.emotions import stress_score
+
+    def make(owner, samples=(), *, status=Video.Status.DONE, created_at=None, samples_per_second=4.0, **fields) -> Video:
+        video = Video.objects.create(owner=owner, file=f"videos/{owner.pk}/test.mp4", original_name="test.mp4", status=status,
+                                     samples_per_second=samples_per_second, duration_s=10.0, width=640, height=480,
+                                     analysis_width=640, analysis_height=480, **fields)
+        for seconds, person, dominant, confidence, detection_score in samples:
+            probabilities = probabilities_for(dominant, confidence)
+            VideoFace.objects.create(video=video, seconds=seconds, person=person, x=10 + 300 * (person - 1), y=20, w=100, h=100,
+                                     probabilities=probabilities, dominant_emotion=dominant, stress=round(stress_score(probabilities), 4),
+                                     detection_score=detection_score)
+        if status == Video.Status.DONE:
+            Video.objects.filter(pk=video.pk).update(**video_summary_fields(video), finished_at=timezone.now())
+        if created_at is not None:
+            Video.objects.filter(pk=video.pk).update(created_at=created_at)
+        video.refresh_from_db()
+        return video
 
     return make
 

@@ -44,6 +44,13 @@ def test_it_filters_the_list(alice_api, alice, make_analysis):
     assert alice_api.get(LIST_URL, {"emotion": "bored"}).status_code == 400
 
 
+def test_filter_dates_the_wrong_way_round_are_a_non_field_error_as_documented(alice_api):
+    response = alice_api.get(LIST_URL, {"created_from": "2026-03-02", "created_to": "2026-03-01"})
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["The start date is after the end date."]}
+
+
 def test_it_shows_an_analysis_with_its_faces_and_image_links(alice_api, alice, make_analysis):
     analysis = make_analysis(alice, faces=2, dominant="fear", stress=0.9)
 

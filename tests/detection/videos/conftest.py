@@ -34,3 +34,4 @@ def pending_video(alice, two_faces_mp4, settings) -> Video:
 
 def stored_names(media_root: Path) -> list[str]:
     return sorted(path.relative_to(media_root).as_posix() for path in media_root.rglob("*") if path.is_file())
+
