@@ -53,18 +53,22 @@ from ml.face_search import (
 YUNET_MIN_CONFIDENCE = 0.5
 UPSCALED_MIN_CONFIDENCE = 0.8
 # A live frame's one pass keeps detections from YUNET_LIVE_MIN_CONFIDENCE: a camera's faces are
-# close and large, and its copy is small (see ml.face_search), so faces score lower there.
-YUNET_LIVE_MIN_CONFIDENCE = 0.3
+# close and large, and its copy is small (see ml.face_search), so faces score lower there. (From
+# 0.3, 95.4 % of the scenes' faces, but the astronaut's live frame has a 0.32 'face' in the grey
+# border whose second opinion (below) costs BlazeFace's 6 ms: analyze p50/p95 23/29 ms against
+# 17/19 ms from 0.4, which finds 95.0 %.)
+YUNET_LIVE_MIN_CONFIDENCE = 0.4
 # A YuNet detection under YUNET_SURE is a face only if a second, different detector agrees:
 # BlazeFace, shown the detection's surroundings (a square of SECOND_OPINION_CONTEXT times the box,
 # filling its input), finds a face there scoring SECOND_OPINION_MIN_SCORE or more. Real faces score
 # 0.89 or more with YuNet, composed FER faces (blurred, cut at the chin) often 0.3-0.7, YuNet's
 # false faces 0.3-0.65 (a suit's shoulder, a painting, a coffee cup, grass). Without the second
 # opinion: 94.2 % of the composed scenes' faces live (floor 0.5), 2 false faces on the real photos
-# and 10 in ml.bench_large's large photos; with it: 95.4 % live (floor 0.3), 96.5 % in photos as
-# before, none false on the real photos, 1 in the large photos, small faces found as before
-# (python -m ml.bench_detection, python -m ml.bench_large). The same 0.7 is where ml.headline starts
-# counting a face, so a face only the second opinion kept is shown but decides nothing.
+# and 10 in ml.bench_large's large photos; with it: 95.0 % live (floor 0.4), 96.2 % in photos (96.5
+# before), none false on the real photos, 1 in the large photos, small faces found as before
+# (python -m ml.bench_detection [--no-second-opinion], python -m ml.bench_large). The same 0.7 is
+# where ml.headline starts counting a face, so a face only the second opinion kept is shown but
+# decides nothing.
 YUNET_SURE = 0.7
 SECOND_OPINION_CONTEXT = 2.2
 SECOND_OPINION_MIN_SCORE = 0.4
