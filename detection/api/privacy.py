@@ -16,7 +16,9 @@ from detection.reports.archive import archive_filename, data_archive
 @method_decorator(login_not_required, name="dispatch")  # DRF authenticates (see detection/api/views.py).
 class MeExportView(APIView):
     """Everything of yours as one zip archive, streamed: account.json, analyses.json and .csv,
-    images/ (each analysis's original and annotated image), live_sessions.json, alerts.json."""
+    images/ (each analysis's original and annotated image), videos.json (each video with its
+    people's summaries), videos/ (each video's file, thumbnail, and per-frame results as CSV and
+    JSON), live_sessions.json, alerts.json."""
 
     @extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The zip archive.")})
     def get(self, request: Request) -> StreamingHttpResponse:

@@ -19,7 +19,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from detection.api.errors import PayloadTooLarge, query_error, upload_error
-from detection.core.presentation import counts_for_headline, headline_rule
 from detection.models import Video, VideoFace
 from detection.videos import selectors
 from detection.videos.forms import VideoFilterForm
@@ -28,12 +27,10 @@ from detection.videos.services import (
     video_cancel,
     video_create,
     video_delete,
-    video_person_rows,
 )
 from ml.emotions import EMOTIONS
 from ml.headline import STRESS_LEVELS, stress_percent
 from ml.video import MAX_SAMPLES_PER_SECOND
-from ml.video_analysis import rows_to_csv
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -73,12 +70,16 @@ class VideoDetailSerializer(VideoSerializer):
         read_only_fields = fields
 
 
+# A sampled face as selectors.video_face_data gives it: the one shape of the frames endpoint, the
+# JSON download and the user's archive. The fields below describe it for the schema.
 class VideoFaceSerializer(serializers.ModelSerializer):
-    box = serializers.SerializerMethodField()
+    box = serializers.DictField(child=serializers.IntegerField(), read_only=True,
+                                help_text="x, y, w and h, in the analysed copy's pixels.")
     confidence = serializers.FloatField(read_only=True, help_text="The probability of the dominant emotion.")
-    counts_for_headline = serializers.SerializerMethodField(
+    counts_for_headline = serializers.BooleanField(
+        read_only=True,
         help_text="Whether the sample decides the person's and the video's stress and dominant emotion: false when the detector "
-        "or the classifier is unsure (see the home page, 'How a result is read')."
+        "or the classifier is unsure (see the home page, 'How a result is read').",
     )
 
     class Meta:
@@ -86,11 +87,8 @@ class VideoFaceSerializer(serializers.ModelSerializer):
         fields = ["seconds", "person", "box", "dominant_emotion", "confidence", "stress", "detection_score", "counts_for_headline",
                   "probabilities"]
 
-    def get_box(self, face: VideoFace) -> dict[str, int]:
-        return {"x": face.x, "y": face.y, "w": face.w, "h": face.h}
-
-    def get_counts_for_headline(self, face: VideoFace) -> bool:
-        return counts_for_headline(face)
+    def to_representation(self, face: VideoFace) -> dict:
+        return selectors.video_face_data(face)
 
 
 class VideoCreateSerializer(serializers.Serializer):
@@ -179,7 +177,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         """One row per sampled frame and person (time, person, box, the seven probabilities with
         ``fer``'s column names, dominant, stress)."""
         video = self.get_object()
-        response = StreamingHttpResponse(rows_to_csv(video_person_rows(video), **headline_rule()), content_type="text/csv")
+        response = StreamingHttpResponse(selectors.video_results_csv(video=video), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="stress-detector-video-{video.pk}.csv"'
         return response
 
@@ -188,5 +186,5 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         """The video, the people's summaries and every sampled frame's people, in one download."""
         video = self.get_object()
         data = {**VideoDetailSerializer(video, context=self.get_serializer_context()).data,
-                "frames": VideoFaceSerializer(selectors.video_faces(video=video), many=True).data}
+                "frames": list(selectors.video_frames_data(video=video))}
         return Response(data, headers={"Content-Disposition": f'attachment; filename="stress-detector-video-{video.pk}.json"'})

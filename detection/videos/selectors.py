@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from accounts.models import User
 from detection.core.dates import created_between
-from detection.core.presentation import counts_for_headline
+from detection.core.presentation import counts_for_headline, headline_rule
 from detection.models import Video, VideoFace
+from detection.videos.services import video_person_rows
 from ml.headline import stress_level_range
-from ml.video_analysis import PersonRow
+from ml.video_analysis import PersonRow, rows_to_csv
 
 
 def video_list(*, owner: User, status: str = "", dominant_emotion: str = "", stress_level: str = "",
@@ -38,6 +40,28 @@ def video_get(*, user: User, video_id: int) -> Video:
 
 def video_faces(*, video: Video) -> QuerySet[VideoFace]:
     return video.faces.order_by("seconds", "person")
+
+
+def video_face_data(face: VideoFace) -> dict:
+    """One person in one sampled frame as the exports give it: the API's frames and JSON download,
+    and the user's archive."""
+    return {
+        "seconds": face.seconds, "person": face.person, "box": {"x": face.x, "y": face.y, "w": face.w, "h": face.h},
+        "dominant_emotion": face.dominant_emotion, "confidence": face.confidence, "stress": face.stress,
+        "detection_score": face.detection_score, "counts_for_headline": counts_for_headline(face),
+        "probabilities": face.probabilities,
+    }
+
+
+def video_frames_data(*, video: Video) -> Iterator[dict]:
+    """Every sampled frame's people (``video_face_data``), in time order, read in batches."""
+    for face in video_faces(video=video).iterator(chunk_size=2000):
+        yield video_face_data(face)
+
+
+def video_results_csv(*, video: Video) -> Iterator[str]:
+    """The per-frame CSV download (ml.video_analysis.rows_to_csv, with the configured rule), in lines."""
+    return rows_to_csv(video_person_rows(video), **headline_rule())
 
 
 def video_timeline(*, video: Video) -> dict:

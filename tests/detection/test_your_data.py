@@ -17,7 +17,8 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken, User
 from accounts.tokens import api_token_create
 from detection.analyses.maintenance import maintenance_run, retention_sweep
-from detection.models import Alert, Analysis, DetectedFace, LiveSession
+from detection.models import Alert, Analysis, DetectedFace, LiveSession, Video
+from detection.reports.archive import CHUNK_BYTES
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,26 @@ def alices_data(alice, make_analysis) -> dict:
     session = LiveSession.objects.create(owner=alice, frames_analyzed=3)
     alert = Alert.objects.create(owner=alice, live_session=session, stress=0.7)
     return {"analysis": analysis, "session": session, "alert": alert}
+
+
+# Bytes that stand for a recorded video: the archive copies a video's file as it is, whatever it holds.
+VIDEO_BYTES = bytes(range(256)) * (3 * CHUNK_BYTES // 256) + b"the end"
+
+
+@pytest.fixture
+def store_video(make_video, media_root, astronaut_jpeg):
+    """A finished video of ``owner`` (two people, one sure, one not) with its file and thumbnail on disk."""
+
+    def store(owner: User) -> Video:
+        video = make_video(owner, [(0.0, 1, "fear", 0.9, 0.95), (0.0, 2, "happy", 0.8, 0.9), (0.25, 1, "fear", 0.3, 0.95)])
+        video.thumbnail = f"videos/{owner.pk}/test-thumbnail.jpg"
+        video.save(update_fields=["thumbnail"])
+        for name, content in ((video.file.name, VIDEO_BYTES), (video.thumbnail.name, astronaut_jpeg)):
+            (media_root / name).parent.mkdir(parents=True, exist_ok=True)
+            (media_root / name).write_bytes(content)
+        return video
+
+    return store
 
 
 def token_client(user: User) -> APIClient:
@@ -83,6 +104,63 @@ def test_another_users_archive_holds_none_of_mine(bob_client, alices_data):
     assert json.loads(archive.read("analyses.json")) == []
     assert json.loads(archive.read("live_sessions.json")) == []
     assert not [name for name in archive.namelist() if name.startswith("images/")]
+
+
+def test_the_archive_holds_my_videos_with_their_file_people_and_per_frame_results(alice_client, alice_api, alice, bob, store_video):
+    video = store_video(alice)
+    bobs = store_video(bob)
+
+    archive = archive_of(alice_client.get(reverse("detection:data_export")))
+
+    names = set(archive.namelist())
+    files = {f"videos/{video.pk}-{name}" for name in ("video.mp4", "thumbnail.jpg", "results.csv", "results.json")}
+    assert {"videos.json", *files} <= names
+    assert not [name for name in names if name.startswith(f"videos/{bobs.pk}-")]
+    assert archive.read(f"videos/{video.pk}-video.mp4") == VIDEO_BYTES
+    assert archive.getinfo(f"videos/{video.pk}-video.mp4").compress_type == zipfile.ZIP_STORED
+    assert archive.read(f"videos/{video.pk}-thumbnail.jpg")[:2] == b"\xff\xd8"
+    videos = json.loads(archive.read("videos.json"))
+    assert [item["id"] for item in videos] == [video.pk]
+    assert [person["person"] for person in videos[0]["persons"]] == [1, 2]
+    assert videos[0]["persons"] == video.persons
+    assert videos[0]["stress"] == video.stress and videos[0]["video_file"] == f"videos/{video.pk}-video.mp4"
+    # The per-frame results are the API's downloads, byte for byte (CSV) and frame for frame (JSON).
+    api_csv = b"".join(alice_api.get(reverse("api:video-results-csv", args=[video.pk])).streaming_content)
+    assert archive.read(f"videos/{video.pk}-results.csv") == api_csv
+    assert len(api_csv.decode().splitlines()) == 1 + 3
+    results = json.loads(archive.read(f"videos/{video.pk}-results.json"))
+    api_json = alice_api.get(reverse("api:video-results-json", args=[video.pk])).json()
+    assert results["frames"] == api_json["frames"] and len(results["frames"]) == 3
+    assert results["persons"] == api_json["persons"] and results["id"] == video.pk
+
+
+def test_another_users_archive_holds_none_of_my_videos(bob_client, alice, store_video):
+    store_video(alice)
+
+    archive = archive_of(bob_client.get(reverse("detection:data_export")))
+
+    assert json.loads(archive.read("videos.json")) == []
+    assert not [name for name in archive.namelist() if name.startswith("videos/")]
+
+
+def test_a_video_is_streamed_into_the_archive_a_chunk_at_a_time(alice_client, alice, store_video):
+    video = store_video(alice)
+    assert len(VIDEO_BYTES) > 3 * CHUNK_BYTES
+
+    pieces = list(alice_client.get(reverse("detection:data_export")).streaming_content)
+
+    assert max(len(piece) for piece in pieces) < CHUNK_BYTES + 64 * 1024
+    assert zipfile.ZipFile(io.BytesIO(b"".join(pieces))).read(f"videos/{video.pk}-video.mp4") == VIDEO_BYTES
+
+
+def test_a_video_whose_file_is_gone_keeps_its_results_in_the_archive(alice_client, alice, store_video, media_root):
+    video = store_video(alice)
+    (media_root / video.file.name).unlink()
+
+    names = archive_of(alice_client.get(reverse("detection:data_export"))).namelist()
+
+    assert f"videos/{video.pk}-results.csv" in names and f"videos/{video.pk}-results.json" in names
+    assert f"videos/{video.pk}-video.mp4" not in names
 
 
 def test_the_profile_page_links_to_the_archive_retention_and_deletion(alice_client):
