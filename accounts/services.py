@@ -105,13 +105,14 @@ def user_set_retention(*, user: User, retention_days: int | None) -> User:
 
 
 def user_delete(*, user: User) -> None:
-    """Delete the account and everything of it: analyses and their image files, live sessions,
+    """Delete the account and everything of it: analyses and their image files, videos and their
+    files (detection.videos.signals), live sessions,
     alerts, the alert rule, API tokens (all cascade from the user; the analyses' files go with
     their rows once committed, see detection.analyses.signals). Browser sessions of the user
     end with it (Django finds no user for them)."""
-    media_folder = Path(settings.MEDIA_ROOT) / "analyses" / str(user.pk)
+    media_folders = [Path(settings.MEDIA_ROOT) / kind / str(user.pk) for kind in ("analyses", "videos")]
     with transaction.atomic():
         user.delete()
-        # The now empty per-user media folder (and anything a crash left in it).
-        transaction.on_commit(lambda: shutil.rmtree(media_folder, ignore_errors=True))
+        # The now empty per-user media folders (and anything a crash left in them).
+        transaction.on_commit(lambda: [shutil.rmtree(folder, ignore_errors=True) for folder in media_folders])
     logger.info("An account was deleted by its owner")

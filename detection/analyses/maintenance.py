@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from detection.analyses.services import analysis_recover_stuck
-from detection.models import Alert, Analysis, LiveSession
+from detection.models import Alert, Analysis, LiveSession, Video
 
 logger = logging.getLogger(__name__)
 
@@ -63,19 +63,22 @@ def media_sweep(*, modified_before: dt.datetime, dry_run: bool = False) -> list[
 
 def retention_sweep(*, now: dt.datetime | None = None) -> int:
     """Delete, for every user with a ``retention_days`` setting, their analyses (the image
-    files follow, see detection.analyses.signals), live sessions and alerts created more than
-    that many days ago. Returns how many rows of those three kinds were deleted."""
+    files follow, see detection.analyses.signals), videos (their files follow, see
+    detection.videos.signals), live sessions and alerts created more than that many days ago.
+    Returns how many rows of those four kinds were deleted."""
     now = now or timezone.now()
     deleted = 0
     for days in User.objects.exclude(retention_days=None).values_list("retention_days", flat=True).distinct().order_by():
         cutoff = now - dt.timedelta(days=days)
-        for model, created in ((Alert, "created_at"), (LiveSession, "started_at"), (Analysis, "created_at")):
+        for model, created in ((Alert, "created_at"), (LiveSession, "started_at"), (Analysis, "created_at"),
+                               (Video, "created_at")):
             expired = model.objects.filter(owner__retention_days=days, **{f"{created}__lt": cutoff})
             # In batches, so that a first sweep over years of data holds no long transaction.
             while batch := list(expired.values_list("pk", flat=True)[:500]):
                 deleted += model.objects.filter(pk__in=batch).delete()[1].get(model._meta.label, 0)
     if deleted:
-        logger.info("Retention: deleted %d analyses, live sessions and alerts past their owners' retention", deleted)
+        logger.info("Retention: deleted %d analyses, videos, live sessions and alerts past their owners' retention",
+                    deleted)
     return deleted
 
 

@@ -255,11 +255,8 @@ def video_cancel(*, video: Video) -> Video:
 
 
 def video_delete(*, video: Video) -> None:
-    """Delete the video, its results and its files."""
-    files = [video.file, video.thumbnail]
+    """Delete the video and its results; its files follow once committed (detection.videos.signals)."""
     video.delete()
-    for field in files:
-        _delete_file(field)
 
 
 def video_recover_stuck(*, stuck_before: dt.datetime) -> list[int]:

@@ -78,10 +78,11 @@ def test_another_user_cannot_cancel(bob_client, pending_video):
     assert Video.objects.get().status == Video.Status.PENDING
 
 
-def test_deleting_removes_the_video_and_its_files(alice_client, pending_video, media_root):
+def test_deleting_removes_the_video_and_its_files(alice_client, pending_video, media_root, django_capture_on_commit_callbacks):
     assert stored_names(media_root)
 
-    response = alice_client.post(reverse("detection:video_delete", args=[pending_video.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # The files go once the deletion is committed.
+        response = alice_client.post(reverse("detection:video_delete", args=[pending_video.pk]))
 
     assert response.status_code == 302
     assert not Video.objects.exists()

@@ -68,7 +68,8 @@ def test_another_user_cannot_delete(bob_api, done_video):
     assert Video.objects.filter(pk=done_video.pk).exists()
 
 
-def test_deleting_removes_the_files(alice_api, done_video, media_root):
-    assert alice_api.delete(f"/api/v1/videos/{done_video.pk}/").status_code == 204
+def test_deleting_removes_the_files(alice_api, done_video, media_root, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # The files go once the deletion is committed.
+        assert alice_api.delete(f"/api/v1/videos/{done_video.pk}/").status_code == 204
 
     assert stored_names(media_root) == []
