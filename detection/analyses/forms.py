@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from detection.models import EMOTION_CHOICES, Analysis
+from detection.core.forms import DateRangeFilterForm
+from detection.models import Analysis
 
 
 class AnalyzeForm(forms.Form):
@@ -34,27 +35,12 @@ class AnalyzeForm(forms.Form):
         return cleaned
 
 
-class HistoryFilterForm(forms.Form):
+class HistoryFilterForm(DateRangeFilterForm):
     source = forms.ChoiceField(choices=[("", "Any source"), *Analysis.Source.choices], required=False)
-    emotion = forms.ChoiceField(label="Dominant emotion", choices=[("", "Any emotion"), *EMOTION_CHOICES], required=False)
-    created_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("created_from"), cleaned.get("created_to")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
-        return cleaned
+    field_order = ["source", "emotion", "created_from", "created_to"]
 
     def selector_filters(self) -> dict:
         """The valid filters, as keyword arguments for detection.analyses.selectors.analysis_list."""
         if not self.is_valid():
             return {}
-        data = self.cleaned_data
-        return {
-            "source": data["source"],
-            "dominant_emotion": data["emotion"],
-            "created_from": data["created_from"],
-            "created_to": data["created_to"],
-        }
+        return {"source": self.cleaned_data["source"], **self.date_range_filters()}

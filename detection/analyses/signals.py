@@ -9,22 +9,13 @@ rolled-back delete keeps them. Anything missed (a crash in between) is removed l
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from detection.core.files import delete_files_on_commit
 from detection.models import Analysis
 
 
 @receiver(post_delete, sender=Analysis, dispatch_uid="detection.analysis_files_delete")
 def analysis_files_delete(sender, instance: Analysis, using: str, **kwargs) -> None:
-    fields = [field for field in (instance.original, instance.annotated) if field]
-    if not fields:
-        return
-    storage, names = fields[0].storage, [field.name for field in fields]
-
-    def delete_files() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files, using=using)
+    delete_files_on_commit([instance.original, instance.annotated], using=using)

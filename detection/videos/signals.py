@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from detection.analyses.maintenance import maintenance_round
+from detection.core.files import delete_files_on_commit
 from detection.models import Video
 from detection.videos.services import video_recover_stuck
 
@@ -26,13 +26,4 @@ def requeue_stuck_videos(sender, *, stuck_before: dt.datetime, **kwargs) -> dict
 
 @receiver(post_delete, sender=Video, dispatch_uid="detection.video_files_delete")
 def video_files_delete(sender, instance: Video, using: str, **kwargs) -> None:
-    fields = [field for field in (instance.file, instance.thumbnail) if field and field.name]
-    if not fields:
-        return
-    storage, names = fields[0].storage, [field.name for field in fields]
-
-    def delete_files() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files, using=using)
+    delete_files_on_commit([instance.file, instance.thumbnail], using=using)
