@@ -38,6 +38,7 @@ import numpy as np
 
 from ml.face_search import (
     FINEST_SEARCH_PIXELS,
+    SMALL_UPLOAD_SCALE,
     WHOLE_SEARCH_PIXELS,
     _TextureGrid,
     gated_windows,
@@ -415,6 +416,10 @@ class BlazeFaceDetector:
         faces: list[Face] = []
         scales = []
         scale = min(BLAZEFACE_MAX_UPSCALE, BLAZEFACE_SMALLEST / max(1, min_face))
+        if height * width <= WHOLE_SEARCH_PIXELS:
+            # A small upload's finest level at full size at most, as YuNet's (ml.face_search's
+            # SMALL_UPLOAD_SCALE): 9 tiles of a 640x480 photo instead of 12.
+            scale = min(scale, SMALL_UPLOAD_SCALE)
         # A level within BLAZEFACE_LEVEL_STEP / 2 of the whole-image pass adds little beside it.
         while scale > whole * BLAZEFACE_LEVEL_STEP / 2:
             scales.append(scale)

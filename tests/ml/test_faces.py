@@ -260,6 +260,19 @@ def test_blazeface_searches_a_busy_photos_finest_level_within_its_budget():
     assert budgeted_tiles * 256 * 256 <= 1.1 * BLAZEFACE_FINEST_BUDGET
 
 
+
+def test_blazeface_searches_a_small_upload_at_full_size_and_a_larger_photo_enlarged():
+    def finest_scale(shape):
+        busy = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+        searched = []
+        detector = BlazeFaceDetector(finest_budget=None)
+        detector._detect_at = lambda gray, scale, window=None, **options: searched.append((scale, window)) or []
+        detector.detect(busy)
+        return max(scale for scale, window in searched if window)
+
+    assert finest_scale((480, 640)) == 1.0  # 9 tiles of 256 px, not 12 at 26/24.
+    assert finest_scale((768, 1024)) == pytest.approx(26 / 24)
+
 def test_the_gate_searches_only_around_a_textured_patch():
     image = np.full((1536, 2048), 140, np.uint8)
     image[700:740, 1000:1030] = astronaut_with_face_width(24)[40:80, 50:80]  # A face-sized patch.
