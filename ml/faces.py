@@ -280,7 +280,8 @@ class YuNetDetector:
         faces = _merge(faces)
         if self.second_opinion is None:
             return faces
-        return [face for face in faces if face.score >= YUNET_SURE or self.second_opinion.confirms(gray, face)]
+        sure = [face for face in faces if face.score >= YUNET_SURE]
+        return [face for face in faces if face.score >= YUNET_SURE or self.second_opinion.confirms(gray, face, others=sure)]
 
     def _detect_at(self, gray: np.ndarray, scale: float, window: tuple[int, int, int, int] | None = None, *,
                    min_confidence: float, sizes: tuple[float, float] = (0, math.inf)) -> list[Face]:
@@ -461,19 +462,25 @@ class BlazeFaceDetector:
                     tiles.append((int(x0), int(y0), x1, y1))
         return tiles
 
-    def confirms(self, gray: np.ndarray, face: Face, *, min_score: float = SECOND_OPINION_MIN_SCORE) -> bool:
+    def confirms(self, gray: np.ndarray, face: Face, *, min_score: float = SECOND_OPINION_MIN_SCORE,
+                 others: list[Face] = ()) -> bool:
         """Whether BlazeFace, shown ``face``'s surroundings (a square of SECOND_OPINION_CONTEXT
         times its box, scaled to fill one input), finds a face there (IoU > 0.3) scoring
         ``min_score`` or more: the second opinion :class:`YuNetDetector` asks for its unsure
-        detections."""
+        detections. A face BlazeFace finds that overlaps one of ``others`` (faces already
+        kept) more than ``face`` is theirs: a box YuNet drew beside a real face does not count."""
         x, y, w, h = face.box.as_tuple()
         half = SECOND_OPINION_CONTEXT * max(w, h) / 2
         height, width = gray.shape[:2]
         window = (max(0, int(x + w / 2 - half)), max(0, int(y + h / 2 - half)),
                   min(width, math.ceil(x + w / 2 + half)), min(height, math.ceil(y + h / 2 + half)))
         scale = self.input_size / max(window[2] - window[0], window[3] - window[1])
-        return any(iou(found.box.as_tuple(), face.box.as_tuple()) > 0.3
-                   for found in self._detect_at(gray, scale, window, min_confidence=min_score, clip_to_window=False))
+        box = face.box.as_tuple()
+        for found in self._detect_at(gray, scale, window, min_confidence=min_score, clip_to_window=False):
+            overlap = iou(found.box.as_tuple(), box)
+            if overlap > 0.3 and all(iou(found.box.as_tuple(), other.box.as_tuple()) <= overlap for other in others):
+                return True
+        return False
 
     def _detect_at(self, gray: np.ndarray, scale: float, window: tuple[int, int, int, int] | None = None, *,
                    min_confidence: float | None = None, sizes: tuple[float, float] = (0, math.inf),
