@@ -38,4 +38,23 @@ def stress_score(probabilities: Mapping[str, float]) -> float:
     return min(1.0, max(0.0, score))
 
 
-__all__ = ["DEFAULT_STRESS_EMOTIONS", "EMOTIONS", "STRESS_WEIGHTS", "stress_level", "stress_score"]
+class EmotionReading:
+    """What seven probabilities say, for a class with a ``probabilities`` mapping (a face of
+    ``ml.pipeline``, a stored video sample of ``ml.video_analysis``): the same words everywhere."""
+
+    probabilities: Mapping[str, float]
+
+    @property
+    def dominant(self) -> str:
+        return max(self.probabilities, key=self.probabilities.__getitem__)
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.dominant]
+
+    @property
+    def stress(self) -> float:
+        return stress_score(self.probabilities)
+
+
+__all__ = ["DEFAULT_STRESS_EMOTIONS", "EMOTIONS", "STRESS_WEIGHTS", "EmotionReading", "stress_level", "stress_score"]

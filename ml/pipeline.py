@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ml.emotions import EMOTIONS, stress_score
+from ml.emotions import EMOTIONS, EmotionReading
 from ml.faces import Box, FaceDetector, crop_faces, default_detector
 from ml.headline import headline_face, reading_order_key, stress_level
 from ml.images import ImageInput, encode_jpeg, to_rgb_array
@@ -23,22 +23,10 @@ from ml.predictor import EmotionClassifier
 
 
 @dataclass(frozen=True)
-class FaceResult:
+class FaceResult(EmotionReading):
     box: Box
     probabilities: dict[str, float]
     detection_score: float = 1.0
-
-    @property
-    def dominant(self) -> str:
-        return max(self.probabilities, key=self.probabilities.__getitem__)
-
-    @property
-    def confidence(self) -> float:
-        return self.probabilities[self.dominant]
-
-    @property
-    def stress(self) -> float:
-        return stress_score(self.probabilities)
 
     def to_dict(self) -> dict:
         return {

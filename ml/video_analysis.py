@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ml.emotions import EMOTIONS, stress_score
+from ml.emotions import EMOTIONS, EmotionReading
 from ml.faces import Box
 from ml.headline import counts_for_headline
 from ml.tracking import FaceTracker, TrackedFace
@@ -67,7 +67,7 @@ def face_from_row(box: dict, probabilities: dict[str, float], detection_score: f
 
 
 @dataclass(frozen=True)
-class PersonRow:
+class PersonRow(EmotionReading):
     """One person in one sampled frame, as stored."""
 
     seconds: float
@@ -75,18 +75,6 @@ class PersonRow:
     box: tuple[int, int, int, int]
     probabilities: dict[str, float]
     detection_score: float = 1.0  # How sure the detector was that this is a face.
-
-    @property
-    def dominant(self) -> str:
-        return max(self.probabilities, key=self.probabilities.__getitem__)
-
-    @property
-    def confidence(self) -> float:
-        return self.probabilities[self.dominant]
-
-    @property
-    def stress(self) -> float:
-        return stress_score(self.probabilities)
 
 
 def _most_frequent_dominant(rows: Sequence[PersonRow]) -> Counter:
