@@ -417,9 +417,12 @@ class BlazeFaceDetector:
         faces: list[Face] = []
         scales = []
         scale = min(BLAZEFACE_MAX_UPSCALE, BLAZEFACE_SMALLEST / max(1, min_face))
-        if height * width <= WHOLE_SEARCH_PIXELS:
-            # A small upload's finest level at full size at most, as YuNet's (ml.face_search's
-            # SMALL_UPLOAD_SCALE): 9 tiles of a 640x480 photo instead of 12.
+        # A photo small enough to be searched whole (ml.face_search.WHOLE_SEARCH_PIXELS): its finest
+        # level at full size at most, as YuNet's (SMALL_UPLOAD_SCALE: 9 tiles of a 640x480 photo
+        # instead of 12), and its whole pass, which shrinks it as little as a live frame, keeps
+        # faces from the live floor.
+        small_upload = height * width <= WHOLE_SEARCH_PIXELS
+        if small_upload:
             scale = min(scale, SMALL_UPLOAD_SCALE)
         # A level within BLAZEFACE_LEVEL_STEP / 2 of the whole-image pass adds little beside it.
         while scale > whole * BLAZEFACE_LEVEL_STEP / 2:
@@ -428,10 +431,7 @@ class BlazeFaceDetector:
         scales.append(whole)
         for scale in reversed(scales):  # Coarsest first: finer levels skip what is already found.
             if scale == whole:
-                # A photo small enough to be searched whole (ml.face_search.WHOLE_SEARCH_PIXELS)
-                # is shrunk as little as a live frame and keeps faces from the live floor too.
-                small = height * width <= WHOLE_SEARCH_PIXELS
-                faces += self._detect_at(gray, scale, min_confidence=self.live_min_confidence if small else None)
+                faces += self._detect_at(gray, scale, min_confidence=self.live_min_confidence if small_upload else None)
                 continue
             smallest = round(BLAZEFACE_SMALLEST / scale)
             grid = _TextureGrid(gray, smallest, [face.box.as_tuple() for face in faces])
@@ -469,13 +469,13 @@ class BlazeFaceDetector:
         ``min_score`` or more: the second opinion :class:`YuNetDetector` asks for its unsure
         detections. A face BlazeFace finds that overlaps one of ``others`` (faces already
         kept) more than ``face`` is theirs: a box YuNet drew beside a real face does not count."""
-        x, y, w, h = face.box.as_tuple()
+        box = face.box.as_tuple()
+        x, y, w, h = box
         half = SECOND_OPINION_CONTEXT * max(w, h) / 2
         height, width = gray.shape[:2]
         window = (max(0, int(x + w / 2 - half)), max(0, int(y + h / 2 - half)),
                   min(width, math.ceil(x + w / 2 + half)), min(height, math.ceil(y + h / 2 + half)))
         scale = self.input_size / max(window[2] - window[0], window[3] - window[1])
-        box = face.box.as_tuple()
         for found in self._detect_at(gray, scale, window, min_confidence=min_score, clip_to_window=False):
             overlap = iou(found.box.as_tuple(), box)
             if overlap > 0.3 and all(iou(found.box.as_tuple(), other.box.as_tuple()) <= overlap for other in others):
